@@ -1,0 +1,8 @@
+// Entry point of the `ingot` command.
+import { runCli } from "./cli.js";
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+});

@@ -1,0 +1,5 @@
+// @ingot/syntax: the Alloy configuration language.
+export * from "./ast.js";
+export * from "./diag.js";
+export * from "./source.js";
+export * from "./token.js";
