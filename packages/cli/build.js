@@ -10,5 +10,7 @@ await build({
   target: "node20",
   sourcemap: true,
   logLevel: "warning",
-  banner: { js: "import { createRequire as __ingotCreateRequire } from 'node:module'; const require = __ingotCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __ingotCreateRequire } from 'node:module'; const require = __ingotCreateRequire(import.meta.url);",
+  },
 });

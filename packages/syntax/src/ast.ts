@@ -1,7 +1,6 @@
 // The syntax tree, after Alloy's syntax/ast. Every node carries the positions the
 // printer and diagnostics need; literals keep their raw source text.
-import type { Pos } from "./source.js";
-import type { SourceFile } from "./source.js";
+import type { Pos, SourceFile } from "./source.js";
 import type { Tok } from "./token.js";
 
 export interface Ident {
