@@ -3,3 +3,4 @@ export * from "./ast.js";
 export * from "./diag.js";
 export * from "./source.js";
 export * from "./token.js";
+export * from "./value.js";
