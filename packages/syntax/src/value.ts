@@ -180,3 +180,17 @@ export function fromJS(x: unknown): Value {
   }
   return new Capsule(x, (proto?.constructor?.name as string | undefined) ?? "capsule");
 }
+
+/**
+ * Thrown by a function when its index-th argument is bad; the evaluator reports the
+ * error at that argument's position. Any other error thrown by a function is reported
+ * at the call expression.
+ */
+export class ArgError extends Error {
+  readonly index: number;
+  constructor(index: number, message: string) {
+    super(message);
+    this.name = "ArgError";
+    this.index = index;
+  }
+}
