@@ -4,3 +4,4 @@ export * from "./diag.js";
 export * from "./source.js";
 export * from "./token.js";
 export * from "./value.js";
+export * from "./strconv.js";
