@@ -1,7 +1,8 @@
 // @ingot/syntax: the Alloy configuration language.
 export * from "./ast.js";
 export * from "./diag.js";
+export * from "./diag-render.js";
 export * from "./source.js";
+export * from "./strconv.js";
 export * from "./token.js";
 export * from "./value.js";
-export * from "./strconv.js";
