@@ -6,3 +6,4 @@ export * from "./source.js";
 export * from "./strconv.js";
 export * from "./token.js";
 export * from "./value.js";
+export * from "./scanner.js";
