@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
+import { conformancePath, readTxtar } from "@ingot/testkit";
 import type { Diagnostic, Severity } from "../src/diag.js";
 import { renderDiagnostics, renderHeader } from "../src/diag-render.js";
+import { parseFile } from "../src/parser.js";
 import type { Position } from "../src/source.js";
 
 const pos = (filename: string, line: number, column: number): Position => ({ filename, offset: -1, line, column });
@@ -216,4 +220,15 @@ test("renderHeader: colour escapes as fatih/color prints them", () => {
   const colored = renderDiagnostics([e], new Map([["f", "abc"]]), { color: true });
   assert.ok(colored.startsWith("\x1b[31;1mError: "));
   assert.ok(colored.endsWith("1 | abc\n  |  ^\n"));
+});
+
+// ---- golden: Alloy's validator snapshot for syntax errors ---------------------------
+
+test("renderDiagnostics reproduces syntax_errors.diags from parseFile diagnostics (byte-exact)", () => {
+  const dir = conformancePath("alloy", "internal", "validator", "testdata", "default");
+  const archive = readTxtar(join(dir, "syntax_errors.txtar"));
+  const files = new Map(archive.files.map((f) => [f.name, f.data]));
+  const diags = archive.files.flatMap((f) => parseFile(f.name, f.data).diagnostics);
+  const want = readFileSync(join(dir, "syntax_errors.diags"), "utf8").replace(/\r\n/g, "\n");
+  assert.equal(renderDiagnostics(diags, files), want);
 });
