@@ -7,3 +7,5 @@ export * from "./strconv.js";
 export * from "./token.js";
 export * from "./value.js";
 export * from "./scanner.js";
+export * from "./parser.js";
+export * from "./printer/index.js";
