@@ -128,3 +128,15 @@ test("parser: validator syntax_errors snapshot", () => {
   assert.equal(want.length, 7);
   assert.deepEqual(got, want);
 });
+
+test("parser: printer raw_string_label_error case reports the upstream error", () => {
+  const dir = conformancePath("alloy", "syntax", "printer", "testdata");
+  const src = readFileSync(join(dir, "raw_string_label_error.in"), "utf8");
+  const want = readFileSync(join(dir, "raw_string_label_error.error"), "utf8").replace(/\r\n/g, "\n").trim();
+  const { diagnostics } = parseFile("raw_string_label_error.in", src);
+  assert.ok(diagnostics.length > 0);
+  assert.ok(
+    diagnostics.map(diagnosticString).join("\n").includes(want),
+    `${diagnostics.map(diagnosticString).join("\n")} should contain ${want}`,
+  );
+});
