@@ -9,3 +9,7 @@ export * from "./value.js";
 export * from "./scanner.js";
 export * from "./parser.js";
 export * from "./printer/index.js";
+export * from "./scope.js";
+export * from "./vm.js";
+export * from "./check.js";
+export * from "./typed-json.js";

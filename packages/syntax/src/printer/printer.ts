@@ -23,14 +23,24 @@ export interface GoPosition {
 
 const invalidPosition: GoPosition = { offset: 0, line: 0, column: 0 };
 
-/** Resolves AST positions (UTF-16 offsets) to Go-style byte positions. */
+/** Resolves AST positions (UTF-16 offsets) to Go-style byte positions. Lookups
+ *  mostly move forward through the file, so the last line found is tried first. */
 export class PosResolver {
   private readonly src: SourceFile | undefined;
+  private readonly starts: number[];
+  private readonly textLen: number;
   private readonly ascii: boolean;
   private lineStartBytes: number[] | undefined;
+  private hint = 0;
+  // Result of the last resolve().
+  rOffset = 0;
+  rLine = 0;
+  rColumn = 0;
 
   constructor(src: SourceFile | undefined) {
     this.src = src;
+    this.starts = src ? src.lineStarts : [0];
+    this.textLen = src ? src.text.length : 0;
     let ascii = true;
     if (src) {
       const t = src.text;
@@ -49,21 +59,56 @@ export class PosResolver {
     return pos >= 0 && this.src !== undefined;
   }
 
+  private lineIndex(pos: number): number {
+    const starts = this.starts;
+    const n = starts.length;
+    const h = this.hint;
+    if (pos >= (starts[h] as number)) {
+      if (h + 1 >= n || pos < (starts[h + 1] as number)) return h;
+      if (h + 2 >= n || pos < (starts[h + 2] as number)) {
+        this.hint = h + 1;
+        return h + 1;
+      }
+    }
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    this.hint = lo;
+    return lo;
+  }
+
   /** The 1-based line of pos, 0 if invalid. */
   line(pos: Pos): number {
     if (pos < 0 || !this.src) return 0;
-    return this.src.lineIndex(pos) + 1;
+    return this.lineIndex(pos) + 1;
   }
 
-  position(pos: Pos): GoPosition {
+  /** Resolves pos into rOffset/rLine/rColumn (all 0 if invalid). */
+  resolve(pos: Pos): void {
     const src = this.src;
-    if (pos < 0 || !src) return invalidPosition;
-    const li = src.lineIndex(pos);
-    const start = src.lineStarts[li] as number;
-    if (this.ascii) return { offset: pos, line: li + 1, column: pos - start + 1 };
+    if (pos < 0 || !src) {
+      this.rOffset = 0;
+      this.rLine = 0;
+      this.rColumn = 0;
+      return;
+    }
+    const li = this.lineIndex(pos);
+    const start = this.starts[li] as number;
+    this.rLine = li + 1;
+    if (this.ascii) {
+      this.rOffset = pos;
+      this.rColumn = pos - start + 1;
+      return;
+    }
     const starts = this.lineStartBytes ?? this.computeLineStartBytes();
-    const col = byteLength(src.text, start, Math.min(pos, src.text.length)) + 1 + Math.max(0, pos - src.text.length);
-    return { offset: (starts[li] as number) + col - 1, line: li + 1, column: col };
+    const end = Math.min(pos, this.textLen);
+    const col = byteLength(src.text, start, end) + 1 + (pos - end);
+    this.rOffset = (starts[li] as number) + col - 1;
+    this.rColumn = col;
   }
 
   private computeLineStartBytes(): number[] {
@@ -78,6 +123,35 @@ export class PosResolver {
     }
     this.lineStartBytes = out;
     return out;
+  }
+}
+
+/** Where the printer's raw stream goes (a TabWriter, or a RawSink in tests). */
+export interface Sink {
+  /** Text holding none of '\t', '\v', '\n', '\f'. */
+  text(s: string): void;
+  /** Text that may hold those characters. */
+  write(s: string): void;
+  /** Text that the tabwriter must not interpret (comments). */
+  escaped(s: string): void;
+  /** The character c (' ', '\t', '\v', '\n' or '\f') n times. */
+  byte(c: number, n: number): void;
+}
+
+/** Collects the raw stream as Go's printer hands it to the tabwriter (escapes as ESCAPE). */
+export class RawSink implements Sink {
+  out = "";
+  text(s: string): void {
+    this.out += s;
+  }
+  write(s: string): void {
+    this.out += s;
+  }
+  escaped(s: string): void {
+    this.out += ESCAPE + s + ESCAPE;
+  }
+  byte(c: number, n: number): void {
+    this.out += String.fromCharCode(c).repeat(n);
   }
 }
 
@@ -126,16 +200,25 @@ const whitespaceCap = 16;
 const MAX = Number.MAX_SAFE_INTEGER;
 
 function newlineLimit(n: number): number {
-  return n > maxNewlines ? maxNewlines : n;
+  return Math.min(n, maxNewlines);
 }
+
+/** What writeString writes: punctuation and names, literals (which may hold tabs
+ *  and newlines), or comments (escaped from the tabwriter). */
+const TEXT = 0;
+const LIT = 1;
+const COMMENT = 2;
 
 export class Printer {
   readonly res: PosResolver;
-  private readonly out: string[] = [];
-  private outLen = 0;
+  private readonly sink: Sink;
+  /** Whether anything was written yet (Go: len(p.output) > 0). */
+  private wrote = false;
   private indent = 0;
   private lastTok: number = LITERAL;
-  private whitespace: number[] = [];
+  /** Buffered whitespace instructions: whitespace[0, nws). */
+  private readonly whitespace = new Uint8Array(whitespaceCap);
+  private nws = 0;
 
   // Comments still to print.
   private comments: CommentGroup[] = [];
@@ -148,13 +231,14 @@ export class Printer {
   private posOff = 0;
   private posLine = 1;
   private posCol = 1;
-  // Last AST-space position written (through writeString).
+  // Line of the last AST-space position written (through writeString).
   private lastLine = 0;
-  // Output-space line/column.
+  // Output-space column.
   private outCol = 1;
 
-  constructor(res: PosResolver) {
+  constructor(res: PosResolver, sink: Sink) {
     this.res = res;
+    this.sink = sink;
   }
 
   setComments(groups: CommentGroup[]): void {
@@ -168,17 +252,17 @@ export class Printer {
       const g = this.comments[this.commentIdx++] as CommentGroup;
       if (g.length > 0) {
         this.curGroup = g;
-        this.commentOffset = this.res.valid((g[0] as Comment).pos)
-          ? this.res.position((g[0] as Comment).pos).offset
-          : -1;
+        const pos = (g[0] as Comment).pos;
+        if (this.res.valid(pos)) {
+          this.res.resolve(pos);
+          this.commentOffset = this.res.rOffset;
+        } else {
+          this.commentOffset = -1;
+        }
         return;
       }
     }
     this.commentOffset = -1;
-  }
-
-  private commentBefore(nextOff: number): boolean {
-    return this.commentOffset !== -1 && this.commentOffset <= nextOff;
   }
 
   // ---- the Write(args...) instructions ----
@@ -186,30 +270,31 @@ export class Printer {
   /** Buffers a whitespace instruction. */
   ws(w: Whitespace): void {
     if (w === wsIgnore) return;
-    if (this.whitespace.length === whitespaceCap) this.writeWhitespace(whitespaceCap);
-    this.whitespace.push(w);
+    if (this.nws === whitespaceCap) this.writeWhitespace(whitespaceCap);
+    this.whitespace[this.nws++] = w;
     this.lastTok = LITERAL;
   }
 
   /** Sets the AST-space position to a real source position (ignored if invalid). */
   pos(p: Pos): void {
-    if (!this.res.valid(p)) return;
-    const gp = this.res.position(p);
-    this.posOff = gp.offset;
-    this.posLine = gp.line;
-    this.posCol = gp.column;
+    const res = this.res;
+    if (!res.valid(p)) return;
+    res.resolve(p);
+    this.posOff = res.rOffset;
+    this.posLine = res.rLine;
+    this.posCol = res.rColumn;
   }
 
   /** Writes an identifier (or a joined block name). */
   ident(name: string): void {
     this.lastTok = Tok.IDENT;
-    this.emit(name);
+    this.emit(name, TEXT);
   }
 
   /** Writes literal text of the given token kind. */
   literal(kind: Tok, text: string): void {
     this.lastTok = kind;
-    this.emit(text);
+    this.emit(text, LIT);
   }
 
   /** Writes an operator or punctuation token. */
@@ -217,41 +302,38 @@ export class Printer {
     // Keep tokens that would re-scan as one apart ("1 ." and "/ *").
     const first = text.charCodeAt(0);
     if ((this.lastTok === Tok.NUMBER && first === 0x2e) || (this.lastTok === Tok.DIV && first === 0x2a)) {
-      if (this.whitespace.length !== 0) throw new Error("printer: whitespace buffer not empty");
-      this.whitespace.push(wsBlank);
+      if (this.nws !== 0) throw new Error("printer: whitespace buffer not empty");
+      this.whitespace[this.nws++] = wsBlank;
     }
     this.lastTok = t;
-    this.emit(text);
+    this.emit(text, TEXT);
   }
 
-  private emit(data: string): void {
+  private emit(data: string, kind: number): void {
     const nOff = this.posOff;
     const nLine = this.posLine;
     const nCol = this.posCol;
-    this.flush(nOff, nLine, this.lastTok);
-    this.writeString(nOff, nLine, nCol, data, false);
+    // flush: comments before the next token, else the pending whitespace.
+    if (this.commentOffset !== -1 && this.commentOffset <= nOff) this.injectComments(nOff, nLine, this.lastTok);
+    else this.writeWhitespace(this.nws);
+    this.writeString(nOff, nLine, nCol, data, kind);
   }
 
-  /** The final flush: writes the remaining comments. Returns the raw stream. */
-  finish(): string {
-    this.flush(MAX, MAX, EOF);
-    return this.out.join("");
+  /** The final flush: writes the remaining comments (and no pending whitespace). */
+  finish(): void {
+    if (this.commentOffset !== -1) this.injectComments(MAX, MAX, EOF);
   }
 
   // ---- comments ----
 
-  private flush(nextOff: number, nextLine: number, tok: number): void {
-    if (this.commentBefore(nextOff)) this.injectComments(nextOff, nextLine, tok);
-    else if (tok !== EOF) this.writeWhitespace(this.whitespace.length);
-  }
-
   private injectComments(nextOff: number, nextLine: number, tok: number): void {
     let last: Comment | undefined;
-    while (this.commentBefore(nextOff)) {
+    const res = this.res;
+    while (this.commentOffset !== -1 && this.commentOffset <= nextOff) {
       for (const c of this.curGroup) {
         this.writeCommentPrefix(nextLine, c);
-        const cp = this.res.position(c.pos);
-        this.writeString(cp.offset, cp.line, cp.column, c.text, true);
+        res.resolve(c.pos);
+        this.writeString(res.rOffset, res.rLine, res.rColumn, c.text, COMMENT);
         last = c;
       }
       this.nextComment();
@@ -260,19 +342,19 @@ export class Printer {
   }
 
   private writeCommentPrefix(nextLine: number, c: Comment): void {
-    if (this.outLen === 0) return; // nothing before the first comment of the output
+    if (!this.wrote) return; // nothing before the first comment of the output
     const cLine = this.res.line(c.pos);
     if (cLine === this.lastLine) {
       // Same line as the last token: a tab separates them (aligning trailing
       // comments), or a space if the next token follows on the same line too.
-      this.writeByte(cLine === nextLine ? " " : "\t", 1);
+      this.writeByte(cLine === nextLine ? 0x20 : 0x09, 1);
       return;
     }
     // Apply pending indentation changes up to the first real whitespace, which is
-    // dropped: the comment's own line breaks replace it.
+    // dropped: the comment's own line breaks replace it. (Later entries stay.)
     const ws = this.whitespace;
     let count = 0;
-    for (let i = 0; i < ws.length; i++) {
+    for (let i = 0; i < this.nws; i++) {
       const w = ws[i];
       if (w === wsIndent || w === wsUnindent) continue;
       if (w === wsBlank || w === wsVTab || w === wsNewline || w === wsFormfeed) ws[i] = wsIgnore;
@@ -282,19 +364,19 @@ export class Printer {
     this.writeWhitespace(count);
     let newlines = 0;
     if (cLine > 0 && this.lastLine > 0) newlines = cLine - this.lastLine;
-    if (newlines > 0) this.writeByte("\f", newlineLimit(newlines));
+    if (newlines > 0) this.writeByte(0x0c, newlineLimit(newlines));
   }
 
   private writeCommentSuffix(nextLine: number, tok: number, last: Comment): void {
     if (tok === EOF) return; // no blank lines at the end of the file
     // A block comment on the line of the next token gets a space after it.
     if (last.text.charCodeAt(1) === 0x2a && nextLine === this.res.line(last.pos + last.text.length - 1)) {
-      this.writeByte(" ", 1);
+      this.writeByte(0x20, 1);
     }
     const newlines = nextLine - this.lastLine;
     let droppedFF = false;
     const ws = this.whitespace;
-    for (let i = 0; i < ws.length; i++) {
+    for (let i = 0; i < this.nws; i++) {
       const w = ws[i];
       if (w === wsBlank || w === wsVTab) ws[i] = wsIgnore;
       else if (w === wsNewline || w === wsFormfeed) {
@@ -302,39 +384,40 @@ export class Printer {
         ws[i] = wsIgnore;
       }
     }
-    this.writeWhitespace(ws.length);
-    if (newlines > 0) this.writeByte(droppedFF ? "\f" : "\n", newlineLimit(newlines));
+    this.writeWhitespace(this.nws);
+    if (newlines > 0) this.writeByte(droppedFF ? 0x0c : 0x0a, newlineLimit(newlines));
   }
 
   // ---- raw output ----
 
-  private push(s: string): void {
-    this.out.push(s);
-    this.outLen += s.length;
-  }
-
-  private writeString(pOff: number, pLine: number, pCol: number, s: string, isLit: boolean): void {
+  private writeString(pOff: number, pLine: number, pCol: number, s: string, kind: number): void {
     if (this.outCol === 1) this.writeIndent();
     if (pLine > 0) {
       this.posOff = pOff;
       this.posLine = pLine;
       this.posCol = pCol;
     }
-    if (isLit) this.push(ESCAPE + s + ESCAPE);
-    else this.push(s);
+    this.wrote = true;
+    const sink = this.sink;
+    if (kind === TEXT) sink.text(s);
+    else if (kind === LIT) sink.write(s);
+    else sink.escaped(s);
 
     const len = byteLength(s);
-    let newlines = 0;
-    let lastNL = -1;
-    for (let i = s.indexOf("\n"); i !== -1; i = s.indexOf("\n", i + 1)) {
-      newlines++;
-      lastNL = i;
-    }
-    for (let i = s.indexOf("\f"); i !== -1; i = s.indexOf("\f", i + 1)) {
-      newlines++;
-      if (i > lastNL) lastNL = i;
-    }
     this.posOff += len;
+    // Only literals and comments can span lines.
+    let lastNL = -1;
+    let newlines = 0;
+    if (kind !== TEXT) {
+      for (let i = s.indexOf("\n"); i !== -1; i = s.indexOf("\n", i + 1)) {
+        newlines++;
+        lastNL = i;
+      }
+      for (let i = s.indexOf("\f"); i !== -1; i = s.indexOf("\f", i + 1)) {
+        newlines++;
+        if (i > lastNL) lastNL = i;
+      }
+    }
     if (newlines > 0) {
       this.posLine += newlines;
       // Go: len(s) - lastNewlineIdx, in bytes.
@@ -350,18 +433,22 @@ export class Printer {
 
   private writeIndent(): void {
     const depth = this.indent;
-    if (depth > 0) this.push("\t".repeat(depth));
+    if (depth > 0) {
+      this.sink.byte(0x09, depth);
+      this.wrote = true;
+    }
     this.posOff += depth;
     this.posCol += depth;
     this.outCol += depth;
   }
 
-  /** Writes the whitespace character ch n times. */
-  private writeByte(ch: string, n: number): void {
+  /** Writes the whitespace character c n times. */
+  private writeByte(c: number, n: number): void {
     if (this.outCol === 1) this.writeIndent();
-    this.push(n === 1 ? ch : ch.repeat(n));
+    this.sink.byte(c, n);
+    this.wrote = true;
     this.posOff += n;
-    if (ch === "\n" || ch === "\f") {
+    if (c === 0x0a || c === 0x0c) {
       this.posLine += n;
       this.posCol = 1;
       this.outCol = 1;
@@ -373,6 +460,7 @@ export class Printer {
 
   /** Writes the first n buffered whitespace instructions. */
   private writeWhitespace(n: number): void {
+    if (n === 0) return;
     const ws = this.whitespace;
     for (let i = 0; i < n; i++) {
       const w = ws[i] as number;
@@ -387,10 +475,11 @@ export class Printer {
           if (this.indent < 0) throw new Error("printer: negative indentation");
           break;
         default:
-          this.writeByte(String.fromCharCode(w), 1);
+          this.writeByte(w, 1);
       }
     }
-    if (n === ws.length) ws.length = 0;
-    else if (n > 0) ws.splice(0, n);
+    // Shift the remaining entries down.
+    if (n < this.nws) ws.copyWithin(0, n, this.nws);
+    this.nws -= n;
   }
 }

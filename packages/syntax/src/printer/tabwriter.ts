@@ -4,13 +4,18 @@
 // column blocks, flush points (a '\f', or a '\n' ending a one-cell line) and
 // padding rules below follow Go's algorithm step by step.
 //
-// Differences from Go, none of which Alloy's printer uses: input is a JS string and
-// widths count code points (Go counts runes of UTF-8 bytes: the same for valid
-// text); FilterHTML and StripEscape are not supported; the input is written in one
-// go and then flushed (Go gives the same result for any split of the writes).
+// The writer is fed in pieces whose kind the printer knows (plain text, text that
+// may hold control characters, escaped text, whitespace bytes), which spares a
+// second scan of the output. Escaped text (Go brackets it with 0xff bytes) is kept
+// in cells between ESCAPE characters. With `trimmed` output, the trimmer (trailing
+// blanks dropped, escapes removed) is applied while writing.
+//
+// Differences from Go, none of which Alloy's printer uses: widths count code points
+// of JS strings (Go counts runes of UTF-8 bytes: the same for valid text);
+// FilterHTML and StripEscape are not supported.
 
-/** Brackets a segment that must not be interpreted (Go uses the byte 0xff). A lone
- *  low surrogate: it cannot occur in text decoded from UTF-8. */
+/** Brackets an escaped segment in raw streams (Go uses the byte 0xff). A lone low
+ *  surrogate: it cannot occur in text decoded from UTF-8. */
 export const ESCAPE = "\uDFFF";
 const ESC = 0xdfff;
 
@@ -31,102 +36,184 @@ export interface TabWriterOptions {
   flags: number;
 }
 
-interface Cell {
-  /** Start and end (exclusive) of the cell text in the input. */
-  start: number;
-  end: number;
-  /** Width in code points, escape characters excluded. */
-  width: number;
-  /** Terminated by a horizontal tab ('\t') rather than '\v'. */
-  htab: boolean;
+/** Number of code points in s. */
+export function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
-/**
- * Formats text as Go's tabwriter.NewWriter(out, minwidth, tabwidth, padding, padchar,
- * flags) would after one Write(text) and a Flush().
- */
-export function tabwrite(text: string, opts: TabWriterOptions): string {
-  return new TabWriter(opts).run(text);
+const spaces: string[] = [];
+const tabs: string[] = [];
+for (let i = 0; i <= 64; i++) {
+  spaces.push(" ".repeat(i));
+  tabs.push("\t".repeat(i));
 }
 
-class TabWriter {
+function repeatChar(ch: string, n: number): string {
+  if (n <= 64) {
+    if (ch === " ") return spaces[n] as string;
+    if (ch === "\t") return tabs[n] as string;
+  }
+  return ch.repeat(n);
+}
+
+export class TabWriter {
   private readonly minwidth: number;
   private readonly tabwidth: number;
   private readonly padding: number;
   private readonly padchar: string;
   private readonly flags: number;
+  private readonly trimmed: boolean;
 
-  private text = "";
-  private out: string[] = [];
-  /** Buffered lines of cells; the last one is the line being read. */
-  private lines: Cell[][] = [[]];
+  // The cell being read.
+  private cur = "";
+  private curWidth = 0;
+  private curEsc = false;
+
+  // Buffered cells, flat: text, width, and bit 1 = htab, bit 2 = holds escapes.
+  private cText: string[] = [];
+  private cWidth: number[] = [];
+  private cFlags: number[] = [];
+  private nCells = 0;
+  /** Index of the first cell of each buffered line; the last line is being read. */
+  private lineStart: number[] = [0];
+  private nLines = 1;
   private widths: number[] = [];
-  /** Start of the current (unterminated) cell, and of the buffered text. */
-  private cellStart = 0;
+  private nWidths = 0;
 
-  constructor(o: TabWriterOptions) {
+  // Output.
+  private out = "";
+  /** Trimmed mode: blanks not yet written (dropped if a newline or the end follows). */
+  private pending = "";
+
+  constructor(o: TabWriterOptions, trimmed = false) {
     this.minwidth = o.minwidth;
     this.tabwidth = o.tabwidth;
     this.padding = o.padding;
     this.padchar = o.padchar;
     // Tab padding enforces left alignment.
     this.flags = o.padchar === "\t" ? o.flags & ~AlignRight : o.flags;
+    this.trimmed = trimmed;
   }
 
-  run(text: string): string {
-    this.text = text;
-    const n = text.length;
-    let width = 0; // width of the current cell so far
-    let inEscape = false;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c === ESC) {
-        inEscape = !inEscape;
-        continue;
+  /** Appends text holding none of '\t', '\v', '\n', '\f'. */
+  text(s: string): void {
+    this.cur += s;
+    this.curWidth += codePoints(s);
+  }
+
+  /** Appends text that may hold cell or line terminators. */
+  write(s: string): void {
+    let from = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 9 || c === 11 || c === 10 || c === 12) {
+        if (i > from) this.text(s.slice(from, i));
+        this.terminate(c);
+        from = i + 1;
       }
-      if (!inEscape && (c === 9 || c === 11 || c === 10 || c === 12)) {
-        const line = this.lines[this.lines.length - 1] as Cell[];
-        line.push({ start: this.cellStart, end: i, width, htab: c === 9 });
-        this.cellStart = i + 1;
-        width = 0;
-        if (c === 10 || c === 12) {
-          const ncells = line.length;
-          this.lines.push([]);
-          if (c === 12 || ncells === 1) {
-            // A formfeed always flushes; so does a line with a single cell, which
-            // cannot influence the columns of later lines.
-            this.flush();
-            if (c === 12 && this.flags & Debug) this.out.push("---\n");
-          }
-        }
-        continue;
-      }
-      // Count code points: the second half of a surrogate pair adds nothing.
-      if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
-        const p = text.charCodeAt(i - 1);
-        if (p >= 0xd800 && p <= 0xdbff) continue;
-      }
-      width++;
     }
-    // Final flush: the pending text is the last cell of the last line.
-    if (this.cellStart < n) {
-      (this.lines[this.lines.length - 1] as Cell[]).push({ start: this.cellStart, end: n, width, htab: false });
-      this.cellStart = n;
+    if (from < s.length) this.text(from === 0 ? s : s.slice(from));
+  }
+
+  /** Appends an escaped segment: never split, its width is its code point count. */
+  escaped(s: string): void {
+    this.cur += ESCAPE + s + ESCAPE;
+    this.curWidth += codePoints(s);
+    this.curEsc = true;
+  }
+
+  /** Appends the character c (' ', '\t', '\v', '\n' or '\f') n times. */
+  byte(c: number, n: number): void {
+    if (c === 32) {
+      this.text(repeatChar(" ", n));
+      return;
     }
+    for (let i = 0; i < n; i++) this.terminate(c);
+  }
+
+  /** Writes a raw stream with ESCAPE-bracketed segments, as Go's Write. */
+  writeRaw(s: string): void {
+    let i = 0;
+    while (i < s.length) {
+      const e = s.indexOf(ESCAPE, i);
+      if (e === -1) {
+        this.write(i === 0 ? s : s.slice(i));
+        return;
+      }
+      if (e > i) this.write(s.slice(i, e));
+      const end = s.indexOf(ESCAPE, e + 1);
+      if (end === -1) {
+        // Unterminated: the rest is escaped.
+        this.cur += s.slice(e);
+        this.curWidth += codePoints(s.slice(e + 1));
+        this.curEsc = true;
+        return;
+      }
+      this.escaped(s.slice(e + 1, end));
+      i = end + 1;
+    }
+  }
+
+  /** Flushes everything and returns the output. */
+  close(): string {
+    if (this.cur !== "") this.pushCell(false);
     this.flush();
-    return this.out.join("");
+    return this.out;
+  }
+
+  private pushCell(htab: boolean): void {
+    const k = this.nCells++;
+    this.cText[k] = this.cur;
+    this.cWidth[k] = this.curWidth;
+    this.cFlags[k] = (htab ? 1 : 0) | (this.curEsc ? 2 : 0);
+    this.cur = "";
+    this.curWidth = 0;
+    this.curEsc = false;
+  }
+
+  private terminate(c: number): void {
+    this.pushCell(c === 9);
+    if (c === 10 || c === 12) {
+      const ls = this.lineStart;
+      const ncells = this.nCells - (ls[this.nLines - 1] as number);
+      ls[this.nLines++] = this.nCells;
+      if (c === 12 || ncells === 1) {
+        // A formfeed always flushes; so does a line with a single cell, which
+        // cannot influence the columns of later lines.
+        this.flush();
+        if (c === 12 && this.flags & Debug) this.emitText("---\n", false);
+      }
+    }
   }
 
   private flush(): void {
-    this.format(0, this.lines.length);
-    this.lines = [[]];
-    this.widths = [];
+    this.format(0, this.nLines);
+    this.nCells = 0;
+    this.nLines = 1;
+    this.nWidths = 0;
+  }
+
+  /** Number of cells of line i. */
+  private lineLen(i: number): number {
+    const ls = this.lineStart;
+    return (i + 1 < this.nLines ? (ls[i + 1] as number) : this.nCells) - (ls[i] as number);
   }
 
   private format(line0: number, line1: number): void {
-    const column = this.widths.length;
+    const column = this.nWidths;
     for (let cur = line0; cur < line1; cur++) {
-      if (column >= (this.lines[cur] as Cell[]).length - 1) continue;
+      if (column >= this.lineLen(cur) - 1) continue;
       // A cell exists in this column: print the lines before the block, then
       // measure the block of consecutive lines that have a cell in this column.
       this.writeLines(line0, cur);
@@ -134,48 +221,53 @@ class TabWriter {
       let width = this.minwidth;
       let discardable = true;
       for (; cur < line1; cur++) {
-        const line = this.lines[cur] as Cell[];
-        if (column >= line.length - 1) break;
-        const c = line[column] as Cell;
-        const w = c.width + this.padding;
+        if (column >= this.lineLen(cur) - 1) break;
+        const k = (this.lineStart[cur] as number) + column;
+        const cw = this.cWidth[k] as number;
+        const w = cw + this.padding;
         if (w > width) width = w;
-        if (c.width > 0 || c.htab) discardable = false;
+        if (cw > 0 || (this.cFlags[k] as number) & 1) discardable = false;
       }
       if (discardable && this.flags & DiscardEmptyColumns) width = 0;
       // Format the columns to the right of this one for the block.
-      this.widths.push(width);
+      this.widths[this.nWidths++] = width;
       this.format(line0, cur);
-      this.widths.pop();
+      this.nWidths--;
       line0 = cur;
     }
     this.writeLines(line0, line1);
   }
 
   private writeLines(line0: number, line1: number): void {
-    const out = this.out;
     const widths = this.widths;
-    const text = this.text;
+    const nw = this.nWidths;
+    const nLines = this.nLines;
+    const debug = (this.flags & Debug) !== 0;
+    const right = (this.flags & AlignRight) !== 0;
     for (let i = line0; i < line1; i++) {
-      const line = this.lines[i] as Cell[];
+      const first = this.lineStart[i] as number;
+      const n = this.lineLen(i);
       let useTabs = (this.flags & TabIndent) !== 0;
-      for (let j = 0; j < line.length; j++) {
-        const c = line[j] as Cell;
-        if (j > 0 && this.flags & Debug) out.push("|");
-        if (c.start === c.end) {
-          if (j < widths.length) this.writePadding(c.width, widths[j] as number, useTabs);
+      for (let j = 0; j < n; j++) {
+        const k = first + j;
+        if (j > 0 && debug) this.emitText("|", false);
+        const t = this.cText[k] as string;
+        if (t === "") {
+          if (j < nw) this.writePadding(this.cWidth[k] as number, widths[j] as number, useTabs);
         } else {
           useTabs = false;
-          if (!(this.flags & AlignRight)) {
-            out.push(text.slice(c.start, c.end));
-            if (j < widths.length) this.writePadding(c.width, widths[j] as number, false);
+          const esc = ((this.cFlags[k] as number) & 2) !== 0;
+          if (!right) {
+            this.emitText(t, esc);
+            if (j < nw) this.writePadding(this.cWidth[k] as number, widths[j] as number, false);
           } else {
-            if (j < widths.length) this.writePadding(c.width, widths[j] as number, false);
-            out.push(text.slice(c.start, c.end));
+            if (j < nw) this.writePadding(this.cWidth[k] as number, widths[j] as number, false);
+            this.emitText(t, esc);
           }
         }
       }
       // The last buffered line has no newline (its text, if any, is already a cell).
-      if (i + 1 !== this.lines.length) out.push("\n");
+      if (i + 1 !== nLines) this.emitNewline();
     }
   }
 
@@ -186,11 +278,104 @@ class TabWriter {
       const cw = Math.ceil(cellw / tw) * tw;
       const n = cw - textw;
       if (n < 0) throw new Error("tabwriter: internal error");
-      this.out.push("\t".repeat(Math.ceil(n / tw)));
+      this.emitBlank(repeatChar("\t", Math.ceil(n / tw)));
       return;
     }
-    if (cellw > textw) this.out.push(this.padchar.repeat(cellw - textw));
+    if (cellw > textw) this.emitBlank(repeatChar(this.padchar, cellw - textw));
   }
+
+  // ---- output, optionally through the trimmer ----
+
+  private emitBlank(s: string): void {
+    if (!this.trimmed) this.out += s;
+    else if (this.padchar === " " || this.padchar === "\t" || s.charCodeAt(0) === 9) {
+      this.pending = this.pending === "" ? s : this.pending + s;
+    } else this.emitText(s, false);
+  }
+
+  private emitNewline(): void {
+    this.pending = "";
+    this.out += "\n";
+  }
+
+  /** Writes cell text; `esc` if it holds ESCAPE-bracketed segments. */
+  private emitText(t: string, esc: boolean): void {
+    if (!this.trimmed) {
+      this.out += t;
+      return;
+    }
+    if (!esc) {
+      this.emitPlain(t);
+      return;
+    }
+    let i = 0;
+    while (i < t.length) {
+      const e = t.indexOf(ESCAPE, i);
+      if (e === -1) {
+        this.emitPlain(i === 0 ? t : t.slice(i));
+        return;
+      }
+      if (e > i) this.emitPlain(t.slice(i, e));
+      let end = t.indexOf(ESCAPE, e + 1);
+      if (end === -1) end = t.length;
+      // Escaped text is written unchanged, after any pending blanks.
+      this.out += this.pending + t.slice(e + 1, end);
+      this.pending = "";
+      i = end + 1;
+    }
+  }
+
+  /** Trimmer on unescaped text, which holds no line breaks outside Debug output:
+   *  blanks are held back until something follows them. */
+  private emitPlain(t: string): void {
+    if (t.indexOf("\n") !== -1 || t.indexOf("\f") !== -1) {
+      let from = 0;
+      for (let i = 0; i < t.length; i++) {
+        const c = t.charCodeAt(i);
+        if (c === 10 || c === 12) {
+          this.flushPlain(t, from, i);
+          this.emitNewline();
+          from = i + 1;
+        }
+      }
+      this.flushPlain(t, from, t.length);
+      return;
+    }
+    this.flushPlain(t, 0, t.length);
+  }
+
+  private flushPlain(t: string, from: number, to: number): void {
+    // Split off trailing blanks.
+    let k = to;
+    while (k > from) {
+      const c = t.charCodeAt(k - 1);
+      if (c !== 32 && c !== 9 && c !== 11) break;
+      k--;
+    }
+    if (k > from) {
+      const body = from === 0 && k === t.length ? t : t.slice(from, k);
+      if (this.pending !== "") {
+        this.out += this.pending;
+        this.pending = "";
+      }
+      this.out += body.indexOf("\v") === -1 ? body : body.replaceAll("\v", "\t");
+    }
+    if (k < to) {
+      const blanks = t.slice(k, to);
+      this.pending += blanks.indexOf("\v") === -1 ? blanks : blanks.replaceAll("\v", "\t");
+    }
+  }
+}
+
+/**
+ * Formats a raw stream (ESCAPE-bracketed segments allowed) as Go's
+ * tabwriter.NewWriter(out, minwidth, tabwidth, padding, padchar, flags) would after
+ * one Write and a Flush.
+ */
+export function tabwrite(text: string, opts: TabWriterOptions): string {
+  const w = new TabWriter(opts);
+  w.writeRaw(text);
+  return w.close();
 }
 
 /**
@@ -201,8 +386,6 @@ class TabWriter {
 export function trim(text: string): string {
   const out: string[] = [];
   const n = text.length;
-  // Pending blanks: text[spaceStart, spaceEnd) when a run of ' '/'\t'/'\v' is open.
-  let spaceStart = -1;
   let textStart = 0;
   let i = 0;
   while (i < n) {
@@ -215,14 +398,11 @@ export function trim(text: string): string {
         if (d !== 32 && d !== 9 && d !== 11) break;
         i++;
       }
-      spaceStart = s;
       textStart = i;
-      // Decide what the run is followed by.
       if (i >= n) return out.join(""); // trailing blanks at the end are dropped
       const d = text.charCodeAt(i);
       if (d === 10 || d === 12) continue; // dropped before a newline
-      pushBlanks(out, text, spaceStart, i);
-      spaceStart = -1;
+      out.push(text.slice(s, i).replaceAll("\v", "\t"));
       continue;
     }
     if (c === 10 || c === 12) {
@@ -248,9 +428,4 @@ export function trim(text: string): string {
   }
   if (textStart < n) out.push(text.slice(textStart, n));
   return out.join("");
-}
-
-function pushBlanks(out: string[], text: string, from: number, to: number): void {
-  const s = text.slice(from, to);
-  out.push(s.indexOf("\v") === -1 ? s : s.replaceAll("\v", "\t"));
 }
