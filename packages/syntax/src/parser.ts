@@ -26,13 +26,6 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
-interface BlockName {
-  fragments: string[];
-  label: string;
-  start: Pos;
-  labelPos: Pos;
-}
-
 class Parser {
   readonly source: SourceFile;
   readonly diags: Diagnostic[] = [];
@@ -42,6 +35,28 @@ class Parser {
   private pos: Pos = 0;
   private tok_: Tok = Tok.EOF;
   private lit = "";
+
+  // The last block name parsed (see parseBlockName).
+  private bnFirst = "";
+  private bnFragments: string[] | undefined = undefined;
+  private bnLabel = "";
+  private bnStart: Pos = 0;
+  private bnLabelPos: Pos = -1;
+
+  // A scratch stack from which lists are sliced, so that every list in the tree is
+  // allocated once at its exact size.
+  private readonly stack: unknown[] = [];
+  private sp = 0;
+
+  private push(x: unknown): void {
+    this.stack[this.sp++] = x;
+  }
+
+  private take<T>(base: number): T[] {
+    const out = this.stack.slice(base, this.sp) as T[];
+    this.sp = base;
+    return out;
+  }
 
   /** Line (1-based) of the last syntax error; two on one line are not reported. */
   private lastErrorLine = 0;
@@ -139,10 +154,10 @@ class Parser {
 
   // Body = [ Statement { terminator Statement } ]
   private parseBody(until: Tok): Body {
-    const body: Body = [];
+    const base = this.sp;
     while (this.cur() !== until && this.cur() !== Tok.EOF) {
       const stmt = this.parseStatement();
-      if (stmt !== undefined) body.push(stmt);
+      if (stmt !== undefined) this.push(stmt);
       if (this.cur() === until) break;
       if (this.cur() !== Tok.TERMINATOR) {
         this.addError(`expected TERMINATOR, got ${tokString(this.cur())}`);
@@ -150,7 +165,7 @@ class Parser {
       }
       this.next();
     }
-    return body;
+    return this.take<Stmt>(base);
   }
 
   /** Consumes the rest of a statement: up to a terminator outside of any (), [] or {}. */
@@ -190,26 +205,30 @@ class Parser {
   // Attribute = identifier "=" Expression
   // Block     = BlockName "{" Body "}"
   private parseStatement(): Stmt | undefined {
-    const bn = this.parseBlockName();
-    if (bn === undefined) {
+    if (!this.parseBlockName()) {
       this.advance(Tok.IDENT);
       return undefined;
     }
+    const first = this.bnFirst;
+    const start = this.bnStart;
+    const fragments = this.bnFragments;
+    const label = this.bnLabel;
+    const labelPos = this.bnLabelPos;
     switch (this.cur()) {
       case Tok.ASSIGN: {
         this.next();
-        if (bn.fragments.length !== 1) {
-          const attrName = bn.fragments.join(".");
+        if (fragments !== undefined) {
+          const attrName = fragments.join(".");
           this.addDiag(
-            bn.start,
-            bn.start + attrName.length - 1,
+            start,
+            start + attrName.length - 1,
             'attribute names may only consist of a single identifier with no "."',
           );
-        } else if (bn.labelPos !== -1) {
+        } else if (labelPos !== -1) {
           // The end includes the closing quote, which the label value lacks.
-          this.addDiag(bn.labelPos, bn.labelPos + bn.label.length + 1, "attribute names may not have labels");
+          this.addDiag(labelPos, labelPos + label.length + 1, "attribute names may not have labels");
         }
-        const name: Ident = { name: bn.fragments[0] as string, pos: bn.start };
+        const name: Ident = { name: first, pos: start };
         const stmt: AttributeStmt = { kind: "Attribute", name, value: this.parseExpression() };
         return stmt;
       }
@@ -219,10 +238,10 @@ class Parser {
         const rcurly = this.expect(Tok.RCURLY);
         const block: BlockStmt = {
           kind: "Block",
-          name: bn.fragments,
-          namePos: bn.start,
-          label: bn.label,
-          labelPos: bn.labelPos,
+          name: fragments ?? [first],
+          namePos: start,
+          label,
+          labelPos,
           body,
           lcurly,
           rcurly,
@@ -230,7 +249,7 @@ class Parser {
         return block;
       }
       default:
-        if (bn.fragments.length === 1 && bn.label === "") {
+        if (fragments === undefined && label === "") {
           this.addError(`expected attribute assignment or block body, got ${tokString(this.cur())}`);
         } else {
           this.addError(`expected block body, got ${tokString(this.cur())}`);
@@ -241,22 +260,34 @@ class Parser {
   }
 
   // BlockName = identifier { "." identifier } [ string ]
-  private parseBlockName(): BlockName | undefined {
+  // The result goes to the bn* fields (no allocation for the common one-part name).
+  private parseBlockName(): boolean {
     if (this.cur() !== Tok.IDENT) {
       this.addError(`expected identifier, got ${tokString(this.cur())}`);
-      return undefined;
+      return false;
     }
-    const bn: BlockName = { fragments: [this.lit], label: "", start: this.pos, labelPos: -1 };
+    const first = this.lit;
+    this.bnFirst = first;
+    this.bnStart = this.pos;
+    this.bnLabel = "";
+    this.bnLabelPos = -1;
     this.next();
-    while (this.cur() === Tok.DOT) {
-      this.next();
-      if (this.cur() !== Tok.IDENT) {
-        // Keep going to parse as much as possible; the name is malformed.
-        this.addError(`expected identifier, got ${tokString(this.cur())}`);
+    let fragments: string[] | undefined;
+    if (this.cur() === Tok.DOT) {
+      const base = this.sp;
+      this.push(first);
+      while (this.cur() === Tok.DOT) {
+        this.next();
+        if (this.cur() !== Tok.IDENT) {
+          // Keep going to parse as much as possible; the name is malformed.
+          this.addError(`expected identifier, got ${tokString(this.cur())}`);
+        }
+        this.push(this.lit);
+        this.next();
       }
-      bn.fragments.push(this.lit);
-      this.next();
+      fragments = this.take<string>(base);
     }
+    this.bnFragments = fragments;
     if (this.cur() !== Tok.ASSIGN && this.cur() !== Tok.LCURLY) {
       if (this.cur() === Tok.STRING) {
         const lit = this.lit;
@@ -264,18 +295,18 @@ class Parser {
           this.addError(`expected block label to be a double quoted string, but got ${quote(lit)}`);
         }
         if (lit.length > 2) {
-          bn.label = lit.slice(1, -1);
-          if (!isValidIdentifier(bn.label)) {
-            this.addError(`expected block label to be a valid identifier, but got ${quote(bn.label)}`);
+          this.bnLabel = lit.slice(1, -1);
+          if (!isValidIdentifier(this.bnLabel)) {
+            this.addError(`expected block label to be a valid identifier, but got ${quote(this.bnLabel)}`);
           }
         }
-        bn.labelPos = this.pos;
+        this.bnLabelPos = this.pos;
       } else {
         this.addError(`expected block label, got ${tokString(this.cur())}`);
       }
       this.next();
     }
-    return bn;
+    return true;
   }
 
   // Expression = BinOpExpr
@@ -421,26 +452,26 @@ class Parser {
 
   // ExpressionList = Expression { "," Expression } [ "," ]
   private parseExpressionList(until: Tok): Expr[] {
-    const exprs: Expr[] = [];
+    const base = this.sp;
     while (this.cur() !== until && this.cur() !== Tok.EOF) {
-      exprs.push(this.parseExpression());
+      this.push(this.parseExpression());
       if (this.cur() === until) break;
       if (this.cur() !== Tok.COMMA) this.addError("missing ',' in expression list");
       this.next();
     }
-    return exprs;
+    return this.take<Expr>(base);
   }
 
   // FieldList = Field { "," Field } [ "," ]
   private parseFieldList(until: Tok): ObjectField[] {
-    const fields: ObjectField[] = [];
+    const base = this.sp;
     while (this.cur() !== until && this.cur() !== Tok.EOF) {
-      fields.push(this.parseField());
+      this.push(this.parseField());
       if (this.cur() === until) break;
       if (this.cur() !== Tok.COMMA) this.addError("missing ',' in field list");
       this.next();
     }
-    return fields;
+    return this.take<ObjectField>(base);
   }
 
   // Field = ( string | identifier ) "=" Expression

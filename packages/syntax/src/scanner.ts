@@ -16,6 +16,7 @@ export const ScanMode = {
 } as const;
 
 const EOF = -1;
+const INTERN_SIZE = 4096;
 const BOM = 0xfeff;
 
 const letterRe = /^\p{L}$/u;
@@ -80,6 +81,8 @@ export class Scanner {
   private offset = 0; // offset of ch
   private readOffset = 0; // offset after ch
   private insertTerm = false;
+  private pos0 = 0; // start of the string being scanned
+  private readonly internTable: (string | undefined)[] = new Array(INTERN_SIZE).fill(undefined);
 
   /** Number of errors reported so far. */
   errorCount = 0;
@@ -160,9 +163,20 @@ export class Scanner {
   /** Scans the next token; see tok, pos and lit. */
   scan(): Tok {
     for (;;) {
-      // skip whitespace
+      // Skip whitespace. The characters skipped are plain ASCII, so the state can be
+      // set directly instead of through next().
       let ch = this.ch;
-      while (ch === 0x20 || ch === 0x09 || ch === 0x0d || (ch === 0x0a && !this.insertTerm)) {
+      if (ch === 0x20 || ch === 0x09 || ch === 0x0d || (ch === 0x0a && !this.insertTerm)) {
+        const src = this.src;
+        const len = this.len;
+        const nl = !this.insertTerm;
+        let i = this.readOffset;
+        while (i < len) {
+          const c = src.charCodeAt(i);
+          if (c === 0x20 || c === 0x09 || c === 0x0d || (c === 0x0a && nl)) i++;
+          else break;
+        }
+        this.readOffset = i;
         this.next();
         ch = this.ch;
       }
@@ -184,7 +198,7 @@ export class Scanner {
       } else if (isDecimal(ch) || (ch === 0x2e && isDecimal(this.peek()))) {
         insertTerm = true;
         tok = this.scanNumber();
-        lit = this.src.slice(pos, this.offset);
+        lit = this.intern(pos, this.offset);
       } else {
         this.next(); // make progress; ch is the first character, this.ch the second
         switch (ch) {
@@ -314,6 +328,25 @@ export class Scanner {
     }
   }
 
+  /**
+   * src[start:end] as a string, shared with earlier equal literals when possible, so
+   * that repeated identifiers and literals do not each allocate a new string.
+   */
+  private intern(start: number, end: number): string {
+    const n = end - start;
+    if (n > 64) return this.src.slice(start, end);
+    const src = this.src;
+    let h = n;
+    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + src.charCodeAt(i)) | 0;
+    const slot = h & (INTERN_SIZE - 1);
+    const table = this.internTable;
+    const cand = table[slot];
+    if (cand !== undefined && cand.length === n && src.startsWith(cand, start)) return cand;
+    const str = src.slice(start, end);
+    table[slot] = str;
+    return str;
+  }
+
   private set(pos: Pos, tok: Tok, lit: string): Tok {
     this.pos = pos;
     this.tok = tok;
@@ -342,17 +375,17 @@ export class Scanner {
         this.ch = b;
         this.offset = i;
         this.readOffset = i + 1;
-        return src.slice(off, i);
+        return this.intern(off, i);
       }
       this.readOffset = i;
       this.next();
       while (this.ch >= 0 && (isLetter(this.ch) || isDigit(this.ch))) this.next();
-      return src.slice(off, this.offset);
+      return this.intern(off, this.offset);
     }
     this.offset = len;
     this.readOffset = len;
     this.ch = EOF;
-    return src.slice(off);
+    return this.intern(off, len);
   }
 
   private scanNumber(): Tok {
@@ -383,9 +416,15 @@ export class Scanner {
   }
 
   private scanString(until: number, escapes: boolean, multiline: boolean): string {
+    this.skipString(until, escapes, multiline);
+    return this.intern(this.pos0, this.offset);
+  }
+
+  private skipString(until: number, escapes: boolean, multiline: boolean): void {
     const src = this.src;
     const len = this.len;
     const off = this.offset - 1; // the opening quote was consumed already
+    this.pos0 = off;
     for (;;) {
       const ch = this.ch;
       if ((ch === 0x0a && !multiline) || ch === EOF) {
@@ -411,7 +450,6 @@ export class Scanner {
       this.readOffset = i;
       this.next();
     }
-    return src.slice(off, this.offset);
   }
 
   private scanEscape(): void {
