@@ -14,15 +14,6 @@ import type { Pos, SourceFile } from "../source.js";
 import { Tok } from "../token.js";
 import { ESCAPE } from "./tabwriter.js";
 
-/** A resolved position: byte offset, 1-based line, 1-based byte column (line 0 = invalid). */
-export interface GoPosition {
-  offset: number;
-  line: number;
-  column: number;
-}
-
-const invalidPosition: GoPosition = { offset: 0, line: 0, column: 0 };
-
 /** Resolves AST positions (UTF-16 offsets) to Go-style byte positions. Lookups
  *  mostly move forward through the file, so the last line found is tried first. */
 export class PosResolver {
