@@ -13,3 +13,4 @@ export * from "./scope.js";
 export * from "./vm.js";
 export * from "./check.js";
 export * from "./typed-json.js";
+export * from "./stdlib/index.js";
