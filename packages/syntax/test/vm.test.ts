@@ -402,3 +402,15 @@ test("evaluate: literal values are cached on the node and stay correct", () => {
   assert.deepEqual(show(first), show(second));
   assert.notEqual(first, second); // arrays are fresh per evaluation
 });
+
+test("evaluate: multi-line failing expressions are printed as Alloy's printer does", () => {
+  const cases: [string, string][] = [
+    [
+      "{\n  a = 1,\n  bb = 2,\n} + 1",
+      "1:1: {\n\ta  = 1,\n\tbb = 2,\n} should be one of [number string capsule] for binop +, got object",
+    ],
+    ['1 + [\n  "a",\n]', '1:5: [\n\t"a",\n] should be one of [number string capsule] for binop +, got array'],
+    ["{a = 1} - 1", "1:1: {a = 1} should be one of [number] for binop -, got object"],
+  ];
+  for (const [src, want] of cases) assert.equal(diagnosticString(runError(src).diagnostic), want, src);
+});

@@ -3,7 +3,7 @@ import { type Expr, endPos, startPos } from "../ast.js";
 import { type Diagnostic, DiagnosticsError } from "../diag.js";
 import type { SourceFile } from "../source.js";
 import { typeOf, type Value } from "../value.js";
-import { exprString, valueToString } from "./print.js";
+import { nodeText, valueToString } from "./print.js";
 
 /** An evaluation failure: a DiagnosticsError holding exactly one diagnostic. Also exported as EvalError. */
 export class EvaluationError extends DiagnosticsError {
@@ -114,7 +114,7 @@ export function valueErrorDiagnostic(err: ValueError, expr: Expr, source: Source
     } else break;
   }
   const message = e instanceof ValueTypeError ? `should be ${e.expected}, got ${typeOf(e.value)}` : e.message;
-  const d = diagAt(source, node, `${exprString(node)}${path} ${message}`);
+  const d = diagAt(source, node, `${nodeText(node, source)}${path} ${message}`);
   if (!literal && e.value !== null) d.value = valueToString(e.value);
   return d;
 }

@@ -8,7 +8,7 @@ import type { SourceFile } from "../source.js";
 import { ArgError, Capsule, isFunctionValue, Num, type ObjectValue, typeOf, type Value } from "../value.js";
 import { diagAt, EvaluationError } from "./errors.js";
 import { binaryOp, numInt, OpError, unaryOp, valueFromLiteral } from "./ops.js";
-import { capsuleToObject, exprString } from "./print.js";
+import { capsuleToObject, nodeText } from "./print.js";
 
 /** Literal nodes cache their value: values are immutable, so sharing is safe. */
 interface CachedLiteral extends LiteralExpr {
@@ -21,7 +21,7 @@ function fail(source: SourceFile, node: Expr, message: string): never {
 
 /** A value error about the value produced by node: `<node text> <message>`. */
 function failValue(source: SourceFile, node: Expr, message: string): never {
-  throw new EvaluationError(diagAt(source, node, `${exprString(node)} ${message}`));
+  throw new EvaluationError(diagAt(source, node, `${nodeText(node, source)} ${message}`));
 }
 
 /** "expected X, got Y" (a TypeError's text) becomes "should be X, got Y", as Alloy's makeDiagnostic. */

@@ -1,7 +1,9 @@
 // Text forms of expressions and values used in evaluator messages, after Alloy's
 // syntax/printer (expressions) and syntax/token/builder (values).
 import type { Expr } from "../ast.js";
+import { printExpr } from "../printer/index.js";
 import { isValidIdentifier } from "../scanner.js";
+import type { SourceFile } from "../source.js";
 import { quote } from "../strconv.js";
 import { tokString } from "../token.js";
 import { Capsule, isFunctionValue, Num, type ObjectValue, Secret, typeOf, type Value } from "../value.js";
@@ -74,6 +76,18 @@ export function exprString(e: Expr): string {
       return `${exprString(e.left)} ${tokString(e.op)} ${exprString(e.right)}`;
     case "Paren":
       return `(${exprString(e.inner)})`;
+  }
+}
+
+/**
+ * The expression as Alloy's printer.Fprint writes it (line breaks inside arrays,
+ * objects and calls follow the source), for naming failing expressions in messages.
+ */
+export function nodeText(e: Expr, source: SourceFile): string {
+  try {
+    return printExpr(e, source);
+  } catch {
+    return exprString(e);
   }
 }
 
