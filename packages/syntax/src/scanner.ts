@@ -82,7 +82,9 @@ export class Scanner {
   private readOffset = 0; // offset after ch
   private insertTerm = false;
   private pos0 = 0; // start of the string being scanned
-  private readonly internTable: (string | undefined)[] = new Array(INTERN_SIZE).fill(undefined);
+  // A direct-mapped cache of literal strings and where each was seen in src.
+  private readonly internStrs: (string | undefined)[] = new Array(INTERN_SIZE).fill(undefined);
+  private readonly internStarts = new Int32Array(INTERN_SIZE);
 
   /** Number of errors reported so far. */
   errorCount = 0;
@@ -186,7 +188,8 @@ export class Scanner {
       let tok: Tok;
       let lit = "";
 
-      if (ch >= 0 && isLetter(ch)) {
+      const lower = ch | 0x20;
+      if ((lower >= 0x61 && lower <= 0x7a) || ch === 0x5f || (ch >= 0x80 && isLetter(ch))) {
         lit = this.scanIdentifier();
         tok = Tok.IDENT;
         insertTerm = true;
@@ -339,11 +342,17 @@ export class Scanner {
     let h = n;
     for (let i = start; i < end; i++) h = (Math.imul(h, 31) + src.charCodeAt(i)) | 0;
     const slot = h & (INTERN_SIZE - 1);
-    const table = this.internTable;
-    const cand = table[slot];
-    if (cand !== undefined && cand.length === n && src.startsWith(cand, start)) return cand;
+    const cand = this.internStrs[slot];
+    if (cand !== undefined && cand.length === n) {
+      // Compare against the earlier occurrence in the source text (one flat string).
+      const cs = this.internStarts[slot] as number;
+      let i = 0;
+      while (i < n && src.charCodeAt(cs + i) === src.charCodeAt(start + i)) i++;
+      if (i === n) return cand;
+    }
     const str = src.slice(start, end);
-    table[slot] = str;
+    this.internStrs[slot] = str;
+    this.internStarts[slot] = start;
     return str;
   }
 
