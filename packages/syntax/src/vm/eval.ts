@@ -6,7 +6,7 @@ import type { Diagnostic } from "../diag.js";
 import type { Scope } from "../scope.js";
 import type { SourceFile } from "../source.js";
 import { ArgError, Capsule, isFunctionValue, Num, type ObjectValue, typeOf, type Value } from "../value.js";
-import { diagAt, EvaluationError } from "./errors.js";
+import { diagAt, EvaluationError, ValueError, valueErrorDiagnostic } from "./errors.js";
 import { binaryOp, numInt, OpError, unaryOp, valueFromLiteral } from "./ops.js";
 import { capsuleToObject, nodeText } from "./print.js";
 
@@ -166,6 +166,9 @@ export function evaluate(expr: Expr, scope: Scope, source: SourceFile): Value {
         if (e instanceof EvaluationError) throw e;
         if (e instanceof ArgError) {
           const argNode = argExprs[e.index];
+          // A cause naming an element or field lets the error point inside the argument.
+          if (argNode && e.cause instanceof ValueError)
+            throw new EvaluationError(valueErrorDiagnostic(e.cause, argNode, source));
           if (argNode) failValue(source, argNode, decorateTypeError(e.message));
           failValue(source, expr.value, decorateTypeError(e.message));
         }
