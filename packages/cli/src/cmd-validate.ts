@@ -1,0 +1,92 @@
+// `ingot validate`: the `alloy validate` command, as far as the language goes. Reads a
+// file or a directory of *.alloy files, parses every file, then checks what can be
+// checked without a runtime (checkFile: constant evaluation, deprecated stdlib
+// functions, duplicate attributes), and prints the rendered diagnostics to stderr.
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { checkFile, type Diagnostic, hasErrors, parseFile, renderDiagnostics } from "@ingot/syntax";
+import { parseArgs, UsageError } from "./args.js";
+import type { Command } from "./command.js";
+import { type CliIO, CommandError, fsErrorMessage, write } from "./util.js";
+
+export const validateCommand: Command = {
+  name: "validate",
+  aliases: [],
+  use: "validate [flags] file",
+  short: "Validate a configuration file",
+  long: `The validate subcommand checks a configuration file, or a directory of *.alloy files
+read in name order as one configuration, and prints every problem found with an
+excerpt of the source. It exits with status 1 when there are errors; warnings alone
+are printed but do not fail.`,
+  flags: [],
+  run: runValidate,
+};
+
+export interface SourceText {
+  name: string;
+  text: string;
+}
+
+/** The files of a configuration: the file itself, or a directory's *.alloy files in name order. */
+export async function loadSources(path: string): Promise<SourceText[]> {
+  let isDir: boolean;
+  try {
+    isDir = (await stat(path)).isDirectory();
+  } catch (err) {
+    throw new CommandError(fsErrorMessage("stat", path, err));
+  }
+  const names: string[] = [];
+  if (isDir) {
+    let entries: import("node:fs").Dirent[];
+    try {
+      entries = await readdir(path, { withFileTypes: true });
+    } catch (err) {
+      throw new CommandError(fsErrorMessage("open", path, err));
+    }
+    for (const e of entries) {
+      if (e.isDirectory() || !e.name.endsWith(".alloy")) continue;
+      names.push(join(path, e.name));
+    }
+    // Byte order, as Go's filepath.WalkDir.
+    names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  } else {
+    names.push(path);
+  }
+  const out: SourceText[] = [];
+  for (const name of names) {
+    try {
+      out.push({ name, text: await readFile(name, "utf8") });
+    } catch (err) {
+      throw new CommandError(fsErrorMessage("open", name, err));
+    }
+  }
+  return out;
+}
+
+/**
+ * Diagnostics of a configuration made of several files: parse errors of every file
+ * first; only when all files parse are the files checked.
+ */
+export function validateSources(sources: readonly SourceText[]): Diagnostic[] {
+  const parsed = sources.map((s) => parseFile(s.name, s.text));
+  const parseDiags = parsed.flatMap((p) => p.diagnostics);
+  if (hasErrors(parseDiags)) return parseDiags;
+  return [...parseDiags, ...parsed.flatMap((p) => checkFile(p.file))];
+}
+
+async function runValidate(argv: string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, []);
+  if (args.positionals.length !== 1) {
+    throw new UsageError(`accepts 1 arg(s), received ${args.positionals.length}`);
+  }
+  const sources = await loadSources(args.positionals[0] as string);
+  const diags = validateSources(sources);
+  if (diags.length === 0) return 0;
+
+  const texts = new Map(sources.map((s) => [s.name, s.text]));
+  await write(io.stderr, renderDiagnostics(diags, texts, { color: io.color === true }));
+  // Alloy prints a newline on stdout after the report.
+  await write(io.stdout, "\n");
+  if (hasErrors(diags)) throw new CommandError("validation failed");
+  return 0;
+}
