@@ -1,6 +1,15 @@
 // Entry point of the `ingot` command.
 import { runCli } from "./cli.js";
 
+// A reader that goes away (`ingot fmt x | head`) ends the output quietly, as a Go
+// program killed by SIGPIPE would.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 try {
   process.exitCode = await runCli(process.argv.slice(2), {
     stdout: process.stdout,

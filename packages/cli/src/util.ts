@@ -44,7 +44,8 @@ export async function readAll(stream: Readable): Promise<Buffer> {
 /** Writes and resolves once the data is handed to the stream (keeps ordering with exit). */
 export function write(stream: Writable, data: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
-    stream.write(data, (err) => (err ? reject(err) : resolve()));
+    // A closed pipe (`ingot fmt x | head`) is not an error of ours.
+    stream.write(data, (err) => (err && (err as NodeJS.ErrnoException).code !== "EPIPE" ? reject(err) : resolve()));
   });
 }
 

@@ -288,3 +288,15 @@ test("unknown commands and the run placeholder fail with status 1", () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^Error: the runtime is not available yet/);
 });
+
+test("fmt output into a closed pipe ends quietly", () => {
+  const dir = tempDir();
+  const f = join(dir, "big.alloy");
+  writeFileSync(f, Array.from({ length: 20000 }, (_, i) => `b "x${i}" {\n  a = ${i}\n}\n`).join("\n"));
+  const err = join(dir, "err.txt");
+  const r = spawnSync("sh", ["-c", `"${process.execPath}" "${bin}" fmt "${f}" 2>"${err}" | head -n 1`], {
+    encoding: "utf8",
+  });
+  assert.equal(r.stdout, 'b "x0" {\n');
+  assert.equal(readFileSync(err, "utf8"), "");
+});
