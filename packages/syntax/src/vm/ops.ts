@@ -265,11 +265,9 @@ export function binaryOp(lhs: Value, op: Tok, rhs: Value): Value {
   if (op === Tok.EQ) return valuesEqual(lhs, rhs);
   if (op === Tok.NEQ) return !valuesEqual(lhs, rhs);
 
-  // Fast paths for the common cases.
-  if (lhs instanceof Num && rhs instanceof Num && lhs.kind === rhs.kind && lhs.kind !== "uint") {
-    const r = numSameKind(lhs, op, rhs);
-    if (r !== undefined) return r;
-  }
+  // Fast path: two numbers always pass the type checks below for every operator but
+  // `&&` and `||`, so go straight to the arithmetic.
+  if (lhs instanceof Num && rhs instanceof Num && op !== Tok.OR && op !== Tok.AND) return numOp(lhs, op, rhs);
 
   const lt = typeOf(lhs);
   const rt = typeOf(rhs);
@@ -296,8 +294,7 @@ export function binaryOp(lhs: Value, op: Tok, rhs: Value): Value {
     case Tok.LTE:
     case Tok.GTE:
       if (lt === "string") {
-        const c = compareStrings(lhs as string, rhs as string);
-        return op === Tok.LT ? c < 0 : op === Tok.GT ? c > 0 : op === Tok.LTE ? c <= 0 : c >= 0;
+        return compareOp(compareStrings(lhs as string, rhs as string), op, 0);
       }
       return numOp(lhs as Num, op, rhs as Num);
     default:
@@ -305,84 +302,35 @@ export function binaryOp(lhs: Value, op: Tok, rhs: Value): Value {
   }
 }
 
-/** int op int or float op float without errors; undefined when the general path is needed. */
-function numSameKind(l: Num, op: Tok, r: Num): Value | undefined {
-  if (typeof l.n === "number") {
-    const a = l.n;
-    const b = r.n as number;
-    switch (op) {
-      case Tok.ADD:
-        return Num.float(a + b);
-      case Tok.SUB:
-        return Num.float(a - b);
-      case Tok.MUL:
-        return Num.float(a * b);
-      case Tok.LT:
-        return a < b;
-      case Tok.GT:
-        return a > b;
-      case Tok.LTE:
-        return a <= b;
-      case Tok.GTE:
-        return a >= b;
-    }
-    return undefined;
-  }
-  const a = l.n;
-  const b = r.n as bigint;
-  switch (op) {
-    case Tok.ADD:
-      return Num.int(a + b);
-    case Tok.SUB:
-      return Num.int(a - b);
-    case Tok.MUL:
-      return Num.int(a * b);
-    case Tok.LT:
-      return a < b;
-    case Tok.GT:
-      return a > b;
-    case Tok.LTE:
-      return a <= b;
-    case Tok.GTE:
-      return a >= b;
-  }
-  return undefined;
-}
-
 function numOp(l: Num, op: Tok, r: Num): Value {
   if ((op === Tok.DIV || op === Tok.MOD) && divByZero(r)) throw new OpError(1, "divide by zero error");
-  const kind = fitNumberKinds(l.kind, r.kind);
-  if (kind === "float") {
-    const a = numFloat(l);
-    const b = numFloat(r);
-    switch (op) {
-      case Tok.ADD:
-        return Num.float(a + b);
-      case Tok.SUB:
-        return Num.float(a - b);
-      case Tok.MUL:
-        return Num.float(a * b);
-      case Tok.DIV:
-        return Num.float(a / b);
-      case Tok.MOD:
-        return Num.float(a % b);
-      case Tok.POW:
-        return Num.float(goPow(a, b));
-      case Tok.LT:
-        return a < b;
-      case Tok.GT:
-        return a > b;
-      case Tok.LTE:
-        return a <= b;
-      case Tok.GTE:
-        return a >= b;
-    }
-    throw new OpError(0, `unexpected binop ${tokString(op)}`);
+  const kind = l.kind === r.kind ? l.kind : fitNumberKinds(l.kind, r.kind);
+  if (kind === "float") return floatOp(numFloat(l), op, numFloat(r));
+  if (kind === "int") return intOp(numInt(l), op, numInt(r), kind);
+  return intOp(numUint(l), op, numUint(r), kind);
+}
+
+function floatOp(a: number, op: Tok, b: number): Value {
+  switch (op) {
+    case Tok.ADD:
+      return Num.float(a + b);
+    case Tok.SUB:
+      return Num.float(a - b);
+    case Tok.MUL:
+      return Num.float(a * b);
+    case Tok.DIV:
+      return Num.float(a / b);
+    case Tok.MOD:
+      return Num.float(a % b);
+    case Tok.POW:
+      return Num.float(goPow(a, b));
   }
-  const signed = kind === "int";
-  const a = signed ? numInt(l) : numUint(l);
-  const b = signed ? numInt(r) : numUint(r);
-  const make = signed ? Num.int : Num.uint;
+  return compareOp(a, op, b);
+}
+
+/** Arithmetic on int64 or uint64 operands; Num.int/Num.uint wrap the result to 64 bits. */
+function intOp(a: bigint, op: Tok, b: bigint, kind: "int" | "uint"): Value {
+  const make = kind === "int" ? Num.int : Num.uint;
   switch (op) {
     case Tok.ADD:
       return make(a + b);
@@ -396,6 +344,13 @@ function numOp(l: Num, op: Tok, r: Num): Value {
       return make(a % b);
     case Tok.POW:
       return make(intPow(a, b, kind));
+  }
+  return compareOp(a, op, b);
+}
+
+/** An ordering operator on two operands of one type (numbers or string comparison results). */
+function compareOp<T extends number | bigint>(a: T, op: Tok, b: T): boolean {
+  switch (op) {
     case Tok.LT:
       return a < b;
     case Tok.GT:
