@@ -1,11 +1,16 @@
 // The array namespace: concat, combine_maps and group_by.
 
+import { structurallyEqual } from "../internal/deep-equal.js";
 import { ArgError, makeFunction, Num, type ObjectValue, Secret, type Value } from "../value.js";
 import { FieldError } from "../vm/errors.js";
 import { argTypeError, elementArgError, valueTypeError } from "./util.js";
 
 /** Deep equality of values as Alloy's value.Equal (same type, same contents). */
 export function valuesEqual(a: Value, b: Value): boolean {
+  return structurallyEqual(a, b, valueScalarsEqual);
+}
+
+function valueScalarsEqual(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (a === null || b === null) return false;
   if (typeof a !== "object" || typeof b !== "object") return false;
@@ -13,18 +18,6 @@ export function valuesEqual(a: Value, b: Value): boolean {
     if (!(b instanceof Num)) return false;
     if (typeof a.n === "bigint" && typeof b.n === "bigint") return a.n === b.n;
     return a.toNumber() === b.toNumber();
-  }
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!valuesEqual(a[i] as Value, b[i] as Value)) return false;
-    return true;
-  }
-  if (a instanceof Map) {
-    if (!(b instanceof Map) || a.size !== b.size) return false;
-    for (const [k, v] of a) {
-      if (!b.has(k) || !valuesEqual(v, b.get(k) as Value)) return false;
-    }
-    return true;
   }
   if (a instanceof Secret) return b instanceof Secret && a.value === b.value;
   return false;

@@ -1,4 +1,6 @@
 // Literals and operators with Alloy's exact semantics (syntax/internal/transform).
+
+import { structurallyEqual } from "../internal/deep-equal.js";
 import { quote, unquote } from "../strconv.js";
 import { Tok, tokString } from "../token.js";
 import { Capsule, Num, type NumberKind, Secret, typeOf, type Value, type ValueType } from "../value.js";
@@ -181,9 +183,13 @@ function goPow(x: number, y: number): number {
 
 /** Deep equality as Alloy's `==`: numbers across kinds, arrays/objects deeply, functions never. */
 export function valuesEqual(a: Value, b: Value): boolean {
+  return structurallyEqual(a, b, operatorScalarsEqual);
+}
+
+function operatorScalarsEqual(a: Value, b: Value): boolean {
   if (a === b) {
     if (a instanceof Num) return !(typeof a.n === "number" && Number.isNaN(a.n));
-    return a === null || typeof a !== "object" || !isFunctionLike(a);
+    return a === null || typeof a !== "object" || a instanceof Secret || a instanceof Capsule;
   }
   if (a === null || b === null) return false;
   const ta = typeof a;
@@ -200,26 +206,9 @@ export function valuesEqual(a: Value, b: Value): boolean {
         return numFloat(a) === numFloat(b);
     }
   }
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!valuesEqual(a[i] as Value, b[i] as Value)) return false;
-    return true;
-  }
-  if (a instanceof Map) {
-    if (!(b instanceof Map) || a.size !== b.size) return false;
-    for (const [k, x] of a) {
-      const y = b.get(k);
-      if (y === undefined || !valuesEqual(x, y)) return false;
-    }
-    return true;
-  }
   if (a instanceof Secret) return b instanceof Secret && a.value === b.value;
   if (a instanceof Capsule) return b instanceof Capsule && a.value === b.value;
-  return false; // functions are never equal
-}
-
-function isFunctionLike(v: object): boolean {
-  return !(v instanceof Num || v instanceof Map || Array.isArray(v) || v instanceof Capsule || v instanceof Secret);
+  return false; // functions are never equal; arrays and objects never meet scalars
 }
 
 // ---------------------------------------------------------------------------
