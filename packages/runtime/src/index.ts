@@ -1,0 +1,2 @@
+// @ingot/runtime: plugin discovery and validation, and the component graph controller.
+export * from "./api.js";
