@@ -1,0 +1,180 @@
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type FileMatchExports, plugin } from "../src/index.js";
+import { start } from "./harness.js";
+
+const fileMatch = plugin.components["local.file_match"]!;
+let dir: string;
+
+async function touch(...parts: string[]): Promise<string> {
+  const p = join(dir, ...parts);
+  await mkdir(join(p, ".."), { recursive: true });
+  await writeFile(p, "x");
+  return p;
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), "ingot-file-match-"));
+  await touch("logs", "app.log");
+  await touch("logs", ".hidden.log");
+  await touch("logs", "notes.txt");
+  await touch("logs", "a", "deep.log");
+  await touch("logs", "a", "b", "deeper.log");
+  await touch("logs", "a", "b", "old.log.gz");
+  await touch("other", "z.log");
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function args(path_targets: Record<string, string>[], extra: Record<string, unknown> = {}) {
+  return { path_targets, sync_period: 10_000, ignore_older_than: 0, ...extra };
+}
+const paths = (e: FileMatchExports | undefined) => e?.targets.map((t) => t.__path__);
+
+describe("local.file_match", () => {
+  it("`**` matches at any depth, `*` matches dotfiles, other labels are kept, output sorted", async () => {
+    const c = await start<FileMatchExports>(
+      fileMatch,
+      args([{ __path__: join(dir, "logs/**/*.log"), job: "app", env: "test" }]),
+    );
+    try {
+      assert.deepEqual(paths(c.exports()), [
+        join(dir, "logs/.hidden.log"),
+        join(dir, "logs/a/b/deeper.log"),
+        join(dir, "logs/a/deep.log"),
+        join(dir, "logs/app.log"),
+      ]);
+      for (const t of c.exports()!.targets) {
+        assert.equal(t.job, "app");
+        assert.equal(t.env, "test");
+      }
+      assert.equal(c.health().state, "healthy");
+    } finally {
+      await c.stop();
+    }
+  });
+
+  it("a single `*` stays in its directory; a plain path matches itself", async () => {
+    const c = await start<FileMatchExports>(
+      fileMatch,
+      args([{ __path__: join(dir, "logs/*") }, { __path__: join(dir, "other/z.log") }]),
+    );
+    try {
+      assert.deepEqual(paths(c.exports()), [
+        join(dir, "logs/.hidden.log"),
+        join(dir, "logs/app.log"),
+        join(dir, "logs/notes.txt"),
+        join(dir, "other/z.log"),
+      ]);
+    } finally {
+      await c.stop();
+    }
+  });
+
+  it("__path_exclude__ drops matches, and stays on the target as a label", async () => {
+    const c = await start<FileMatchExports>(
+      fileMatch,
+      args([{ __path__: join(dir, "logs/**"), __path_exclude__: join(dir, "logs/a/**") }]),
+    );
+    try {
+      assert.deepEqual(paths(c.exports()), [
+        join(dir, "logs/.hidden.log"),
+        join(dir, "logs/app.log"),
+        join(dir, "logs/notes.txt"),
+      ]);
+      assert.equal(c.exports()!.targets[0]!.__path_exclude__, join(dir, "logs/a/**"));
+    } finally {
+      await c.stop();
+    }
+  });
+
+  it("brace alternatives and excludes by extension", async () => {
+    const c = await start<FileMatchExports>(
+      fileMatch,
+      args([{ __path__: join(dir, "{logs,other}/**/*"), __path_exclude__: "**/*.{gz,txt}" }]),
+    );
+    try {
+      assert.deepEqual(paths(c.exports()), [
+        join(dir, "logs/.hidden.log"),
+        join(dir, "logs/a/b/deeper.log"),
+        join(dir, "logs/a/deep.log"),
+        join(dir, "logs/app.log"),
+        join(dir, "other/z.log"),
+      ]);
+    } finally {
+      await c.stop();
+    }
+  });
+
+  it("ignore_older_than skips files not modified recently; 0 keeps them", async () => {
+    const stale = await touch("aged", "stale.log");
+    await touch("aged", "fresh.log");
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    await utimes(stale, twoHoursAgo, twoHoursAgo);
+    const targets = [{ __path__: join(dir, "aged/*.log") }];
+    const c = await start<FileMatchExports>(fileMatch, args(targets, { ignore_older_than: 3600_000 }));
+    try {
+      assert.deepEqual(paths(c.exports()), [join(dir, "aged/fresh.log")]);
+      await c.update(args(targets, { ignore_older_than: 0 }));
+      assert.deepEqual(paths(c.exports()), [join(dir, "aged/fresh.log"), stale]);
+    } finally {
+      await c.stop();
+    }
+  });
+
+  it("syncs every sync_period and exports only when the set changes", async () => {
+    await mkdir(join(dir, "sync"));
+    const c = await start<FileMatchExports>(
+      fileMatch,
+      args([{ __path__: join(dir, "sync/*.log") }], { sync_period: 50 }),
+    );
+    try {
+      assert.deepEqual(paths(c.exports()), []);
+      const added = await touch("sync", "new.log");
+      await c.waitFor("added file", () => paths(c.exports())?.length === 1);
+      assert.deepEqual(paths(c.exports()), [added]);
+      const before = c.exportsHistory.length;
+      await new Promise((r) => setTimeout(r, 200)); // several periods, nothing changes
+      assert.equal(c.exportsHistory.length, before);
+      await rm(added);
+      await c.waitFor("removed file", () => paths(c.exports())?.length === 0);
+    } finally {
+      await c.stop();
+    }
+  });
+
+  it("update re-globs at once with the new targets", async () => {
+    const c = await start<FileMatchExports>(fileMatch, args([{ __path__: join(dir, "other/*.log") }]));
+    try {
+      assert.deepEqual(paths(c.exports()), [join(dir, "other/z.log")]);
+      await c.update(args([{ __path__: join(dir, "logs/*.txt") }, { job: "no path" }]));
+      assert.deepEqual(paths(c.exports()), [join(dir, "logs/notes.txt")]);
+      assert.equal((c.debugInfo() as { targets: number }).targets, 1);
+    } finally {
+      await c.stop();
+    }
+  });
+
+  it("the same file from two targets appears once per target, in a stable order", async () => {
+    const file = join(dir, "other/z.log");
+    const c = await start<FileMatchExports>(
+      fileMatch,
+      args([
+        { __path__: file, team: "b" },
+        { __path__: join(dir, "other/*"), team: "a" },
+      ]),
+    );
+    try {
+      assert.deepEqual(
+        c.exports()!.targets.map((t) => t.team),
+        ["a", "b"],
+      );
+    } finally {
+      await c.stop();
+    }
+  });
+});
