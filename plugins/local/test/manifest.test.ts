@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { compileComponentSchemas, type PluginManifest, secret } from "@ingot/sdk";
+import { compileComponentSchemas, type PluginManifest, secret, validateManifest } from "@ingot/sdk";
 import { plugin } from "../src/index.js";
 
 // dist/test/manifest.test.js -> package root
@@ -12,11 +12,16 @@ const manifest = JSON.parse(readFileSync(join(packageRoot, "ingot-plugin.json"),
 const packageJson = JSON.parse(readFileSync(join(packageRoot, "package.json"), "utf8"));
 
 describe("ingot-plugin.json", () => {
+  it("is valid against the sdk's manifest schema", () => {
+    const result = validateManifest(manifest);
+    assert.ok(result.ok, result.ok ? "" : result.reason);
+  });
+
   it("declares the entry module the package builds, and ships with the package", () => {
     assert.equal(manifest.pluginApi, "^1.0.0");
     assert.ok(existsSync(join(packageRoot, manifest.entry)), `${manifest.entry} exists`);
     assert.ok(packageJson.files.includes("ingot-plugin.json"));
-    assert.deepEqual(packageJson.dependencies["@ingot/sdk"] !== undefined, true);
+    assert.ok(packageJson.dependencies["@ingot/sdk"]);
   });
 
   it("declares exactly the components the entry module provides, all generally available", () => {
