@@ -58,6 +58,24 @@ describe("local.file_match", () => {
     }
   });
 
+  it("relative patterns resolve against the working directory and export absolute paths", async () => {
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const c = await start<FileMatchExports>(
+        fileMatch,
+        args([{ __path__: "./logs/*.log", __path_exclude__: "logs/app.log" }]),
+      );
+      try {
+        assert.deepEqual(paths(c.exports()), [join(dir, "logs/.hidden.log")]);
+      } finally {
+        await c.stop();
+      }
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it("a single `*` stays in its directory; a plain path matches itself", async () => {
     const c = await start<FileMatchExports>(
       fileMatch,
