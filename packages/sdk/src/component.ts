@@ -78,6 +78,7 @@ export interface Component<Args = Record<string, unknown>> {
 }
 
 /** How a plugin builds one kind of component from validated arguments. */
+// biome-ignore lint/suspicious/noExplicitAny: definitions of any argument type share one registry.
 export interface ComponentDefinition<Args = any, Exports = any> {
   build(ctx: ComponentContext<Exports>, args: Args): Component<Args> | Promise<Component<Args>>;
 }

@@ -17,7 +17,7 @@
 //   "x-alloy-type": "capsule"    a live object exchanged between components, with
 //   "x-alloy-capsule": "<Type>"  the capsule type name (e.g. "MetricsReceiver"); the
 //                                plugin gets (and exports) the object itself.
-import type { Body, Diagnostic, Scope, SourceFile } from "@ingot/syntax";
+import type { Body, BodyEntry, Diagnostic, Scope, SourceFile } from "@ingot/syntax";
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON Schema documents are free-form.
 export type JSONSchema = Record<string, any> | boolean;
@@ -30,6 +30,9 @@ export interface CompiledComponentSchemas {
    * in `scope`, blocks and labels per the mapping, defaults applied, then ajv
    * validation. Returns the plain-JS arguments or the diagnostics, positioned at the
    * offending attribute, block or (for a missing one) the component block itself.
+   * `block` is the component block's range as offsets: its first character
+   * (startPos) and its last, the closing brace (endPos, inclusive).
+   * Every problem is reported, not just the first.
    */
   decodeArguments(
     body: Body,
@@ -43,6 +46,18 @@ export interface CompiledComponentSchemas {
    * duration strings, objects as Maps).
    */
   encodeExports(exports: unknown): import("@ingot/syntax").ObjectValue;
-  /** Paths (JSON pointers into the arguments) that the schema marks as secret, for redaction. */
+  /**
+   * Paths (JSON pointers into the arguments) that the schema marks as secret, for
+   * redaction; "*" stands for any array index (repeated blocks, arrays) or map key.
+   */
   readonly secretArgumentPaths: readonly string[];
+  /**
+   * Decoded arguments in Alloy value form, as body entries for @ingot/syntax's
+   * bodyToTypedJSON (what the API shows): blocks as blocks with their labels,
+   * durations as strings, capsules as Capsules, and every secret or optional-secret
+   * field as a Secret, so typed JSON prints "(secret)".
+   */
+  argumentsToBody(args: Record<string, unknown>): BodyEntry[];
+  /** A plain-JS copy of decoded arguments with every secret replaced by "(secret)" (for logs). */
+  redactArguments(args: Record<string, unknown>): Record<string, unknown>;
 }
