@@ -2,12 +2,14 @@
 // CLI uses): `-w`, `--write`, `--write=false`, grouped shorthands (`-wt`), string flags
 // as `--name value`, `--name=value`, `-n value` or `-nvalue`, flags anywhere among the
 // positional arguments, `--` ending the flags, and `-` as a positional argument.
+// String-slice flags (pflag's StringSlice) may be repeated and take comma-separated
+// values; they collect into an array.
 // Error messages follow pflag's wording.
 
 export interface FlagSpec {
   name: string;
   short?: string;
-  type: "bool" | "string";
+  type: "bool" | "string" | "stringSlice";
   usage: string;
   /** Placeholder for string flags in help output. */
   valueName?: string;
@@ -15,7 +17,7 @@ export interface FlagSpec {
 }
 
 export interface ParsedArgs {
-  flags: Map<string, string | boolean>;
+  flags: Map<string, string | boolean | string[]>;
   positionals: string[];
 }
 
@@ -51,7 +53,7 @@ function flagTitle(spec: FlagSpec): string {
 export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): ParsedArgs {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const byShort = new Map(specs.filter((s) => s.short).map((s) => [s.short as string, s]));
-  const flags = new Map<string, string | boolean>();
+  const flags = new Map<string, string | boolean | string[]>();
   const positionals: string[] = [];
 
   const setValue = (spec: FlagSpec, raw: string | undefined, shown: string): void => {
@@ -71,6 +73,13 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
       return;
     }
     if (raw === undefined) throw new UsageError(`flag needs an argument: ${shown}`);
+    if (spec.type === "stringSlice") {
+      const prev = flags.get(spec.name);
+      const list = Array.isArray(prev) ? prev : [];
+      if (raw !== "") list.push(...raw.split(","));
+      flags.set(spec.name, list);
+      return;
+    }
     flags.set(spec.name, raw);
   };
 
@@ -86,7 +95,7 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
       const spec = byName.get(name);
       if (!spec) throw new UsageError(`unknown flag: --${name}`);
       let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1);
-      if (value === undefined && spec.type === "string" && i + 1 < argv.length) value = argv[++i];
+      if (value === undefined && spec.type !== "bool" && i + 1 < argv.length) value = argv[++i];
       setValue(spec, value, `--${name}`);
       continue;
     }
@@ -100,7 +109,7 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
           setValue(spec, arg.slice(j + 2), `'${ch}' in ${arg}`);
           break;
         }
-        if (spec.type === "string") {
+        if (spec.type !== "bool") {
           let value: string | undefined = arg.slice(j + 1);
           if (value === "") value = i + 1 < argv.length ? argv[++i] : undefined;
           setValue(spec, value, `'${ch}' in ${arg}`);
@@ -120,6 +129,7 @@ export function flagsHelp(specs: readonly FlagSpec[]): string {
   const rows = specs.map((s) => {
     let left = s.short ? `  -${s.short}, --${s.name}` : `      --${s.name}`;
     if (s.type === "string") left += ` ${s.valueName ?? "string"}`;
+    if (s.type === "stringSlice") left += ` ${s.valueName ?? "strings"}`;
     let right = s.usage;
     if (s.default !== undefined) right += ` (default ${JSON.stringify(s.default)})`;
     return [left, right] as const;

@@ -62,3 +62,17 @@ test("flagsHelp aligns the descriptions", () => {
     ].join("\n"),
   );
 });
+
+test("string-slice flags repeat and split on commas", () => {
+  const slice: FlagSpec[] = [{ name: "plugins.path", type: "stringSlice", usage: "dirs" }, ...specs];
+  assert.deepEqual(parseArgs(["--plugins.path", "a,b", "x", "--plugins.path=c", "-w"], slice), {
+    flags: new Map<string, string | boolean | string[]>([
+      ["plugins.path", ["a", "b", "c"]],
+      ["write", true],
+    ]),
+    positionals: ["x"],
+  });
+  assert.deepEqual(parseArgs(["--plugins.path="], slice).flags.get("plugins.path"), []);
+  assert.throws(() => parseArgs(["--plugins.path"], slice), /^UsageError: flag needs an argument: --plugins.path$/);
+  assert.match(flagsHelp(slice), /^ {6}--plugins\.path strings +dirs$/m);
+});
