@@ -5,6 +5,7 @@ import { quote } from "@ingot/syntax";
 
 const NS_PER_MS = 1e6;
 const MAX_NS = 2 ** 63; // int64 overflow bound, as Go
+const MAX_FRACTION = ((1n << 63n) - 1n) / 10n;
 
 // Unit sizes in nanoseconds; both micro signs are accepted, as Go.
 const UNITS: ReadonlyMap<string, number> = new Map([
@@ -66,12 +67,20 @@ export function parseDuration(s: string): number {
     if (s[i] === ".") {
       i++;
       const fracStart = i;
+      let digits = "";
+      let overflow = false;
       while (i < s.length && isDigit(s.charCodeAt(i))) {
-        if (scale < 1e18) {
-          frac = frac * 10 + (s.charCodeAt(i) - 0x30);
-          scale *= 10;
+        // Go keeps digits while the int64 fraction cannot overflow, then drops the rest.
+        if (!overflow) {
+          if (digits.length >= 18 && BigInt(digits) > MAX_FRACTION) overflow = true;
+          else digits += s[i];
         }
         i++;
+      }
+      if (digits !== "") {
+        // Exact integer first, then one rounding to float, as Go's float64(int64).
+        frac = digits.length > 15 ? Number(BigInt(digits)) : Number.parseInt(digits, 10);
+        scale = 10 ** digits.length;
       }
       post = i !== fracStart;
     }

@@ -24,6 +24,8 @@ export interface LoggerOptions {
 export interface RootLogger extends Logger {
   setLevel(level: LogLevel): void;
   setFormat(format: LogFormat): void;
+  /** Sets level and/or format at once (Alloy's `logging { level, format }` block). */
+  configure(options: { level?: LogLevel; format?: LogFormat }): void;
   readonly level: LogLevel;
   readonly format: LogFormat;
 }
@@ -122,6 +124,10 @@ class Root extends LineLogger implements RootLogger {
   }
   setFormat(format: LogFormat): void {
     this.shared.format = format;
+  }
+  configure(options: { level?: LogLevel; format?: LogFormat }): void {
+    if (options.level) this.shared.level = options.level;
+    if (options.format) this.shared.format = options.format;
   }
 }
 
