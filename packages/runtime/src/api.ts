@@ -1,6 +1,6 @@
 // The runtime's public surface, used by @ingot/server and @ingot/cli. The
 // implementation lives in runtime.ts (discovery, controller, reload, shutdown).
-import type { ComponentHealth, ComponentHttpHandler, Stability } from "@ingot/sdk";
+import type { ComponentHealth, ComponentHttpHandler, Logger, RootLogger, Stability } from "@ingot/sdk";
 import type { Diagnostic, TypedJSONStatement } from "@ingot/syntax";
 import type { Registry } from "prom-client";
 
@@ -22,6 +22,13 @@ export interface RuntimeOptions {
    * (default: the current directory and the directory the runtime is installed in).
    */
   searchRoots?: string[];
+  /**
+   * The root logger (the `logging` block sets its level and format). Default: a
+   * logfmt logger on stderr at level info.
+   */
+  logger?: RootLogger;
+  /** Register Node.js process metrics (prom-client's default metrics) on `metrics`. Default true. */
+  defaultMetrics?: boolean;
 }
 
 export interface DiscoveredPlugin {
@@ -46,6 +53,9 @@ export interface ComponentSummary {
   label: string;
   health: ComponentHealth;
   plugin: { name: string; version: string };
+  /** Ids of the nodes this one references, and of the nodes referencing it. */
+  references?: string[];
+  referencedBy?: string[];
 }
 
 export interface ComponentDetail extends ComponentSummary {
@@ -58,10 +68,16 @@ export interface ComponentDetail extends ComponentSummary {
   referencedBy: string[];
 }
 
-/** The result of loading or reloading a configuration. */
+/**
+ * The result of loading or reloading a configuration. ok false: nothing changed (parse
+ * or graph errors, unknown or gated components, unknown references, cycles, argument
+ * errors) and the previous graph, if any, keeps running. ok true: the new graph is
+ * applied; diagnostics may still hold errors of single nodes that failed to build or
+ * update (their plugin's entry module threw, build threw...), which stay unhealthy
+ * while the rest runs.
+ */
 export interface LoadResult {
   ok: boolean;
-  /** Every diagnostic; when ok is false the previous graph (if any) keeps running. */
   diagnostics: Diagnostic[];
 }
 
@@ -83,6 +99,10 @@ export interface IngotRuntime {
   componentHandler(id: string): ComponentHttpHandler | undefined;
   /** Registry holding the controller's and every component's metrics (with component_id). */
   readonly metrics: Registry;
-  /** Stops every component, sources before sinks, within the deadline. */
+  /** Stops every component, sources before sinks, within the deadline (default 10 s). */
   shutdown(deadlineMs?: number): Promise<void>;
+  /** The root logger; the config's `logging` block sets its level and format. */
+  readonly logger?: Logger;
+  /** Resolves once no re-evaluation is queued or running (for tests and benchmarks). */
+  settled?(): Promise<void>;
 }

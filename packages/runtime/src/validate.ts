@@ -1,0 +1,59 @@
+// validateConfig: what `ingot validate` checks beyond syntax, without running
+// anything: component existence and stability, duplicate ids, references and cycles,
+// and every block's arguments against its schema. Entry modules are not imported and
+// nothing is built, so a reference to another component's exports reads placeholder
+// exports (the zero value of that component's exports schema); problems that only a
+// real value could settle (inside an attribute reading such a placeholder) are not
+// reported, except type mismatches, which the exports schema already decides.
+import { type Diagnostic, hasErrors } from "@ingot/syntax";
+import type { ConfigSource, RuntimeOptions } from "./api.js";
+import { parseSources } from "./config.js";
+import { blockRange, filterPlaceholderDiagnostics } from "./controller.js";
+import { defaultSearchRoots, discoverPlugins, type PluginRegistry } from "./discovery.js";
+import { planGraph } from "./plan.js";
+import { placeholderExports, scopeFor } from "./scope.js";
+
+export interface ValidateOptions extends Pick<RuntimeOptions, "stabilityLevel" | "pluginPaths" | "searchRoots"> {
+  /** Reuse an already discovered registry instead of discovering again. */
+  registry?: PluginRegistry;
+}
+
+export async function validateConfig(sources: ConfigSource[], options: ValidateOptions): Promise<Diagnostic[]> {
+  const parsed = parseSources(sources);
+  if (hasErrors(parsed.diagnostics)) return parsed.diagnostics;
+  const registry =
+    options.registry ??
+    discoverPlugins({ searchRoots: options.searchRoots ?? defaultSearchRoots(), pluginPaths: options.pluginPaths });
+  const plan = planGraph(parsed.blocks, { registry, stabilityLevel: options.stabilityLevel });
+  const diagnostics = [...parsed.diagnostics, ...plan.diagnostics];
+  const placeholders = new Map<string, ReturnType<typeof placeholderExports>>();
+  const exportsOf = (id: string) => {
+    let p = placeholders.get(id);
+    if (!p) {
+      const s = plan.graph.get(id);
+      p = s?.kind === "component" ? placeholderExports(s.component.manifest.exports) : new Map();
+      placeholders.set(id, p);
+    }
+    return p;
+  };
+  // Cyclic nodes are not in the topological order; check their arguments too.
+  const specs = plan.graph.all();
+  for (const spec of specs) {
+    if (spec.kind === "invalid") continue;
+    const schemas = spec.kind === "component" ? spec.component.schemas : spec.builtin.schemas;
+    const r = schemas.decodeArguments(
+      spec.block.body,
+      scopeFor(spec.references, exportsOf),
+      spec.source,
+      blockRange(spec.block),
+    );
+    if (!r.ok) diagnostics.push(...filterPlaceholderDiagnostics(r.diagnostics, spec, () => true));
+  }
+  // Source order: files as given, then by offset (sort is stable for ties).
+  const fileIndex = new Map(sources.map((s, i) => [s.name, i]));
+  return diagnostics.sort(
+    (a, b) =>
+      (fileIndex.get(a.start.filename) ?? -1) - (fileIndex.get(b.start.filename) ?? -1) ||
+      a.start.offset - b.start.offset,
+  );
+}
