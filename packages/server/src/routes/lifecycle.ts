@@ -1,7 +1,7 @@
 // /-/ready, /-/healthy and /-/reload, with Alloy's status codes and texts.
 import type { ConfigSource, IngotRuntime, LoadResult } from "@ingot/runtime";
 import type { Logger } from "@ingot/sdk";
-import { renderDiagnostics } from "@ingot/syntax";
+import { hasErrors, renderDiagnostics } from "@ingot/syntax";
 import type { FastifyInstance } from "fastify";
 
 /** What a reload returns: the load result, and the sources it read (to render diagnostics with excerpts). */
@@ -44,7 +44,9 @@ export function lifecycleRoutes(
       logger?.error("failed to reload config", { err: message });
       return reply.code(400).send(`${message}\n`);
     }
-    if (!result.ok) {
+    // As Alloy: any error fails the reload. With ok false nothing changed; with ok true
+    // the new graph is applied and the components that failed to build stay unhealthy.
+    if (!result.ok || hasErrors(result.diagnostics)) {
       const texts = new Map((result.sources ?? []).map((s) => [s.name, s.text]));
       const errors = result.diagnostics.filter((d) => d.severity === "error");
       const shown = errors.length > 0 ? errors : result.diagnostics;
