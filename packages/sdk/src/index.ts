@@ -1,6 +1,10 @@
 // @ingot/sdk: the plugin contract.
 export * from "./ajv.js";
 export * from "./component.js";
+export * from "./data/labels.js";
+export * from "./data/logs.js";
+export * from "./data/metrics.js";
+export * from "./data/otlp.js";
 export * from "./duration.js";
 export * from "./logger.js";
 export * from "./manifest.js";
