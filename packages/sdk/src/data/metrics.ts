@@ -101,7 +101,7 @@ function staleBits(lo: number, hi: number): boolean {
 
 /** Whether v is the stale marker (not just any NaN). */
 export function isStaleNaN(v: number): boolean {
-  if (v === v) return false; // not NaN
+  if (!Number.isNaN(v)) return false;
   scratch[0] = v;
   return staleBits(scratchBits[0] as number, scratchBits[1] as number);
 }
