@@ -441,8 +441,9 @@ export class Controller {
     if (!node.instance) return this.build(node, spec, args);
     if (!deepEqual(node.args, args)) {
       try {
+        node.noteSecrets(args);
         await node.instance.update(args);
-        node.args = args;
+        node.setArgs(args);
       } catch (e) {
         // The component keeps running with its previous arguments.
         const msg = `updating component: ${errorMessage(e)}`;
@@ -462,12 +463,13 @@ export class Controller {
     }
     try {
       mkdirSync(node.dataPath, { recursive: true });
+      node.noteSecrets(args);
       const instance = await node.definition.build(this.contextFor(node), args);
       if (!instance || typeof instance.run !== "function" || typeof instance.update !== "function") {
         throw new Error("build did not return a component (an object with run and update)");
       }
       node.instance = instance;
-      node.args = args;
+      node.setArgs(args);
     } catch (e) {
       const msg = `building component: ${errorMessage(e)}`;
       node.evalHealth = health("unhealthy", `component evaluation failed: ${msg}`);

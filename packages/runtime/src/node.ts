@@ -7,6 +7,7 @@ import type { ObjectValue } from "@ingot/syntax";
 import { Registry } from "prom-client";
 import { health, leastHealthy } from "./health.js";
 import type { BuiltinSpec, ComponentSpec } from "./plan.js";
+import { scrubbingLogger, secretValues } from "./redact.js";
 import { placeholderExports } from "./scope.js";
 
 export class ComponentNode {
@@ -22,7 +23,9 @@ export class ComponentNode {
   definitionError?: string;
   instance?: Component;
   /** The arguments the instance runs with (the last good evaluation). */
-  args?: Record<string, unknown>;
+  private currentArgs?: Record<string, unknown>;
+  /** Secret strings of the current arguments, scrubbed from the component's log lines. */
+  private secrets: ReadonlySet<string> = new Set();
 
   /** Exports as published (plain JS) and as Alloy values for scopes. */
   exportsRaw: unknown = undefined;
@@ -45,9 +48,26 @@ export class ComponentNode {
   constructor(spec: ComponentSpec, rootLogger: Logger, storagePath: string) {
     this.id = spec.id;
     this.spec = spec;
-    this.logger = rootLogger.child({ component_path: "/", component_id: spec.id });
+    this.logger = scrubbingLogger(rootLogger.child({ component_path: "/", component_id: spec.id }), () => this.secrets);
     this.dataPath = join(storagePath, spec.id);
     this.exportsValue = placeholderExports(spec.component.manifest.exports);
+  }
+
+  get args(): Record<string, unknown> | undefined {
+    return this.currentArgs;
+  }
+
+  /** Records the arguments the component now runs with. */
+  setArgs(args: Record<string, unknown>): void {
+    this.currentArgs = args;
+  }
+
+  /** Adds the secrets of arguments about to be handed to the component (before build/update). */
+  noteSecrets(args: Record<string, unknown>): void {
+    const paths = this.spec.component.schemas.secretArgumentPaths;
+    if (paths.length === 0) return;
+    const found = secretValues(args, paths);
+    if (found.size > 0) this.secrets = new Set([...this.secrets, ...found]);
   }
 
   get name(): string {
