@@ -36,6 +36,7 @@ export async function validateConfig(sources: ConfigSource[], options: ValidateO
     }
     return p;
   };
+  const known = new Set(plan.diagnostics.map((d) => `${d.start.filename}:${d.start.offset}`));
   // Cyclic nodes are not in the topological order; check their arguments too.
   const specs = plan.graph.all();
   for (const spec of specs) {
@@ -47,7 +48,11 @@ export async function validateConfig(sources: ConfigSource[], options: ValidateO
       spec.source,
       blockRange(spec.block),
     );
-    if (!r.ok) diagnostics.push(...filterPlaceholderDiagnostics(r.diagnostics, spec, () => true));
+    if (!r.ok) {
+      // An unknown reference is already reported; its evaluation error would repeat it.
+      const fresh = r.diagnostics.filter((d) => !known.has(`${d.start.filename}:${d.start.offset}`));
+      diagnostics.push(...filterPlaceholderDiagnostics(fresh, spec, () => true));
+    }
   }
   // Source order: files as given, then by offset (sort is stable for ties).
   const fileIndex = new Map(sources.map((s, i) => [s.name, i]));
