@@ -69,7 +69,10 @@ export interface ComponentUnderTest<Args = Record<string, unknown>, Exports = Re
   exportsValue(): ObjectValue | undefined;
   /** Resolves with the first exports (already published or coming) for which predicate holds. */
   waitForExports(predicate?: (e: Exports) => boolean, timeoutMs?: number): Promise<Exports>;
-  /** Health as the runtime computes it: the component's health(), else its last setHealth, exited if run ended. */
+  /**
+   * Health as the runtime computes it: exited if run ended early, unhealthy while the
+   * last exports were invalid, else the component's health(), else its last setHealth.
+   */
   health(): ComponentHealth;
   debugInfo(): unknown;
   /** Decodes new Alloy text and calls update() if the arguments changed; throws with rendered diagnostics. */
@@ -223,14 +226,27 @@ export async function loadPlugin(dir: string): Promise<PluginHarness> {
       let exportsValue: ObjectValue | undefined;
       const waiters = new Set<() => void>();
       let ownHealth: ComponentHealth = { state: "unknown", message: "", updatedAt: new Date() };
+      let exportsProblem: ComponentHealth | undefined;
       const ctx: ComponentContext<Exports> = {
         id,
         dataPath,
         logger,
         metrics,
         setExports(e: Exports) {
-          // Validated and converted as the runtime does; a bad export fails loudly.
-          exportsValue = schemas(name).encodeExports(e);
+          // Validated and converted as the runtime does: invalid exports are dropped
+          // and make the component unhealthy until valid ones arrive.
+          try {
+            exportsValue = schemas(name).encodeExports(e);
+          } catch (err) {
+            exportsProblem = {
+              state: "unhealthy",
+              message: `invalid exports: ${(err as Error).message}`,
+              updatedAt: new Date(),
+            };
+            logger.error("component published invalid exports", { error: (err as Error).message });
+            return;
+          }
+          exportsProblem = undefined;
           exportsHistory.push(e);
           for (const w of waiters) w();
         },
@@ -291,7 +307,7 @@ export async function loadPlugin(dir: string): Promise<PluginHarness> {
             const msg = ended.error ? `run failed: ${(ended.error as Error).message ?? ended.error}` : "run exited";
             return { state: "exited", message: msg, updatedAt: ended.at };
           }
-          return component.health?.() ?? ownHealth;
+          return exportsProblem ?? component.health?.() ?? ownHealth;
         },
         debugInfo: () => component.debugInfo?.(),
         async update(newBody, updateOptions) {

@@ -32,6 +32,7 @@ test("loads the fixture plugin: manifest, schemas, entry", async () => {
     interval: 60000,
     forward_to: [],
     fail_run: false,
+    bad_exports: false,
   });
   assert.throws(
     () => h.decode("demo.echo", "interval = 5"),
@@ -93,6 +94,21 @@ test("waitForExports times out with the last exports in the message", async () =
     c.waitForExports((x) => x.upper === "never", 50),
     /no matching exports within 50 ms \(last: \{"upper":"X"/,
   );
+  await c.stop();
+});
+
+test("invalid exports are dropped and make the component unhealthy, as in the runtime", async () => {
+  const h = await loadPlugin(fixture);
+  const c = await h.build<Record<string, unknown>, EchoExports>("demo.echo", 'text = "x"');
+  await c.waitForExports();
+  await c.update('text = "y"\nbad_exports = true');
+  assert.equal(c.exportsHistory.length, 1, "the invalid exports were not recorded");
+  assert.equal(c.health().state, "unhealthy");
+  assert.equal(c.health().message, 'invalid exports: exports of "demo.echo": upper: must be string');
+  assert.ok(c.logs.some((l) => l.includes("level=error") && l.includes("invalid exports")));
+  await c.update('text = "z"');
+  assert.equal(c.health().state, "healthy");
+  assert.equal(c.exports()?.upper, "Z");
   await c.stop();
 });
 
