@@ -1,0 +1,72 @@
+// `ingot plugins list`: the plugins the runtime discovers (installed packages and
+// --plugins.path), with their versions, paths, status, refusal reasons and components.
+import { createRuntime, type DiscoveredPlugin } from "@ingot/runtime";
+import { type FlagSpec, parseArgs, UsageError } from "./args.js";
+import type { Command } from "./command.js";
+import { pluginsPathFlag, runtimeOptionsFromArgs, stabilityLevelFlag, stringFlag } from "./runtime-flags.js";
+import { type CliIO, write } from "./util.js";
+
+const formatFlag: FlagSpec = {
+  name: "format",
+  type: "string",
+  usage: 'Output format: "text" or "json"',
+  valueName: "string",
+  default: "text",
+};
+
+export const pluginsCommand: Command = {
+  name: "plugins",
+  aliases: [],
+  use: "plugins list [flags]",
+  short: "List the plugins Ingot discovers",
+  long: `The plugins subcommand manages component plugins.
+
+  list   prints every plugin found among the installed packages and in the
+         --plugins.path directories: name, version, path, status (ok or refused, with
+         the reason) and its components with their stability.`,
+  flags: [formatFlag, pluginsPathFlag, stabilityLevelFlag],
+  run: runPlugins,
+};
+
+async function runPlugins(argv: string[], io: CliIO): Promise<number> {
+  const args = parseArgs(argv, pluginsCommand.flags);
+  const [sub, ...extra] = args.positionals;
+  if (sub === undefined) throw new UsageError('missing subcommand for "ingot plugins": want "list"');
+  if (sub !== "list") throw new UsageError(`unknown command ${JSON.stringify(sub)} for "ingot plugins"`);
+  if (extra.length > 0) throw new UsageError(`accepts 0 arg(s), received ${extra.length}`);
+  const format = stringFlag(args, formatFlag.name, "text");
+  if (format !== "text" && format !== "json") {
+    throw new UsageError(`invalid argument ${JSON.stringify(format)} for "--format" flag: want "text" or "json"`);
+  }
+
+  const runtime = await createRuntime(runtimeOptionsFromArgs(args));
+  let plugins: DiscoveredPlugin[];
+  try {
+    plugins = runtime.plugins();
+  } finally {
+    await runtime.shutdown();
+  }
+  await write(io.stdout, format === "json" ? `${JSON.stringify(plugins, null, 2)}\n` : pluginsText(plugins));
+  return 0;
+}
+
+/** One block per plugin: a header line, its path, the refusal reason, then its components. */
+export function pluginsText(plugins: readonly DiscoveredPlugin[]): string {
+  if (plugins.length === 0) return "No plugins found.\n";
+  const out: string[] = [];
+  for (const p of plugins) {
+    out.push(`${p.name} ${p.version} (${p.status})\n`);
+    out.push(`  path: ${p.path}\n`);
+    if (p.reason) out.push(`  reason: ${p.reason}\n`);
+    if (p.components.length > 0) {
+      out.push("  components:\n");
+      const width = Math.max(...p.components.map((c) => c.name.length));
+      const stabWidth = Math.max(...p.components.map((c) => c.stability.length));
+      for (const c of p.components) {
+        const line = `    ${c.name.padEnd(width)}  ${c.description ? `${c.stability.padEnd(stabWidth)}  ${c.description}` : c.stability}`;
+        out.push(`${line}\n`);
+      }
+    }
+  }
+  return out.join("");
+}
