@@ -3,10 +3,9 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type FileMatchExports, plugin } from "../src/index.js";
-import { start } from "./harness.js";
+import type { FileMatchArguments, FileMatchExports } from "../src/index.js";
+import { localPlugin } from "./plugin.js";
 
-const fileMatch = plugin.components["local.file_match"]!;
 let dir: string;
 
 async function touch(...parts: string[]): Promise<string> {
@@ -30,17 +29,36 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function args(path_targets: Record<string, string>[], extra: Record<string, unknown> = {}) {
-  return { path_targets, sync_period: 10_000, ignore_older_than: 0, ...extra };
+/** Alloy text for the arguments: path_targets as a list of objects, plus extra attributes. */
+function body(pathTargets: Record<string, string>[], extra = ""): string {
+  const targets = pathTargets.map(
+    (t) =>
+      `{${Object.entries(t)
+        .map(([k, v]) => `${JSON.stringify(k)} = ${JSON.stringify(v)}`)
+        .join(", ")}}`,
+  );
+  return `path_targets = [${targets.join(", ")}]\n${extra}`;
+}
+
+async function start(text: string) {
+  const plugin = await localPlugin();
+  return plugin.build<FileMatchArguments, FileMatchExports>("local.file_match", text);
 }
 const paths = (e: FileMatchExports | undefined) => e?.targets.map((t) => t.__path__);
 
 describe("local.file_match", () => {
+  it("applies Alloy's defaults and requires path_targets", async () => {
+    const plugin = await localPlugin();
+    assert.deepEqual(plugin.decode("local.file_match", body([{ __path__: "/x/*.log" }])), {
+      path_targets: [{ __path__: "/x/*.log" }],
+      sync_period: 10_000,
+      ignore_older_than: 0,
+    });
+    assert.throws(() => plugin.decode("local.file_match", `sync_period = "1s"`), /path_targets/);
+  });
+
   it("`**` matches at any depth, `*` matches dotfiles, other labels are kept, output sorted", async () => {
-    const c = await start<FileMatchExports>(
-      fileMatch,
-      args([{ __path__: join(dir, "logs/**/*.log"), job: "app", env: "test" }]),
-    );
+    const c = await start(body([{ __path__: join(dir, "logs/**/*.log"), job: "app", env: "test" }]));
     try {
       assert.deepEqual(paths(c.exports()), [
         join(dir, "logs/.hidden.log"),
@@ -62,10 +80,7 @@ describe("local.file_match", () => {
     const cwd = process.cwd();
     process.chdir(dir);
     try {
-      const c = await start<FileMatchExports>(
-        fileMatch,
-        args([{ __path__: "./logs/*.log", __path_exclude__: "logs/app.log" }]),
-      );
+      const c = await start(body([{ __path__: "./logs/*.log", __path_exclude__: "logs/app.log" }]));
       try {
         assert.deepEqual(paths(c.exports()), [join(dir, "logs/.hidden.log")]);
       } finally {
@@ -77,10 +92,7 @@ describe("local.file_match", () => {
   });
 
   it("a single `*` stays in its directory; a plain path matches itself", async () => {
-    const c = await start<FileMatchExports>(
-      fileMatch,
-      args([{ __path__: join(dir, "logs/*") }, { __path__: join(dir, "other/z.log") }]),
-    );
+    const c = await start(body([{ __path__: join(dir, "logs/*") }, { __path__: join(dir, "other/z.log") }]));
     try {
       assert.deepEqual(paths(c.exports()), [
         join(dir, "logs/.hidden.log"),
@@ -94,10 +106,7 @@ describe("local.file_match", () => {
   });
 
   it("__path_exclude__ drops matches, and stays on the target as a label", async () => {
-    const c = await start<FileMatchExports>(
-      fileMatch,
-      args([{ __path__: join(dir, "logs/**"), __path_exclude__: join(dir, "logs/a/**") }]),
-    );
+    const c = await start(body([{ __path__: join(dir, "logs/**"), __path_exclude__: join(dir, "logs/a/**") }]));
     try {
       assert.deepEqual(paths(c.exports()), [
         join(dir, "logs/.hidden.log"),
@@ -111,10 +120,7 @@ describe("local.file_match", () => {
   });
 
   it("brace alternatives and excludes by extension", async () => {
-    const c = await start<FileMatchExports>(
-      fileMatch,
-      args([{ __path__: join(dir, "{logs,other}/**/*"), __path_exclude__: "**/*.{gz,txt}" }]),
-    );
+    const c = await start(body([{ __path__: join(dir, "{logs,other}/**/*"), __path_exclude__: "**/*.{gz,txt}" }]));
     try {
       assert.deepEqual(paths(c.exports()), [
         join(dir, "logs/.hidden.log"),
@@ -134,10 +140,10 @@ describe("local.file_match", () => {
     const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
     await utimes(stale, twoHoursAgo, twoHoursAgo);
     const targets = [{ __path__: join(dir, "aged/*.log") }];
-    const c = await start<FileMatchExports>(fileMatch, args(targets, { ignore_older_than: 3600_000 }));
+    const c = await start(body(targets, `ignore_older_than = "1h"`));
     try {
       assert.deepEqual(paths(c.exports()), [join(dir, "aged/fresh.log")]);
-      await c.update(args(targets, { ignore_older_than: 0 }));
+      await c.update(body(targets, `ignore_older_than = "0s"`));
       assert.deepEqual(paths(c.exports()), [join(dir, "aged/fresh.log"), stale]);
     } finally {
       await c.stop();
@@ -146,10 +152,7 @@ describe("local.file_match", () => {
 
   it("syncs every sync_period and exports only when the set changes", async () => {
     await mkdir(join(dir, "sync"));
-    const c = await start<FileMatchExports>(
-      fileMatch,
-      args([{ __path__: join(dir, "sync/*.log") }], { sync_period: 50 }),
-    );
+    const c = await start(body([{ __path__: join(dir, "sync/*.log") }], `sync_period = "50ms"`));
     try {
       assert.deepEqual(paths(c.exports()), []);
       const added = await touch("sync", "new.log");
@@ -166,10 +169,10 @@ describe("local.file_match", () => {
   });
 
   it("update re-globs at once with the new targets", async () => {
-    const c = await start<FileMatchExports>(fileMatch, args([{ __path__: join(dir, "other/*.log") }]));
+    const c = await start(body([{ __path__: join(dir, "other/*.log") }]));
     try {
       assert.deepEqual(paths(c.exports()), [join(dir, "other/z.log")]);
-      await c.update(args([{ __path__: join(dir, "logs/*.txt") }, { job: "no path" }]));
+      await c.update(body([{ __path__: join(dir, "logs/*.txt") }, { job: "no path" }]));
       assert.deepEqual(paths(c.exports()), [join(dir, "logs/notes.txt")]);
       assert.equal((c.debugInfo() as { targets: number }).targets, 1);
     } finally {
@@ -179,9 +182,8 @@ describe("local.file_match", () => {
 
   it("the same file from two targets appears once per target, in a stable order", async () => {
     const file = join(dir, "other/z.log");
-    const c = await start<FileMatchExports>(
-      fileMatch,
-      args([
+    const c = await start(
+      body([
         { __path__: file, team: "b" },
         { __path__: join(dir, "other/*"), team: "a" },
       ]),

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { isSecret, secretValue } from "@ingot/sdk";
-import { type FileExports, plugin } from "../src/index.js";
-import { start } from "./harness.js";
+import { Secret } from "@ingot/sdk/testkit";
+import type { FileArguments, FileExports } from "../src/index.js";
+import { localPlugin, str } from "./plugin.js";
 
-const localFile = plugin.components["local.file"]!;
 let dir: string;
 
 before(async () => {
@@ -17,19 +17,33 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function args(filename: string, extra: Record<string, unknown> = {}) {
-  return { filename, detector: "fsnotify", poll_frequency: 60_000, is_secret: false, ...extra };
+async function build(body: string) {
+  const plugin = await localPlugin();
+  return plugin.build<FileArguments, FileExports>("local.file", body);
 }
 
 const contentOf = (e: FileExports | undefined) => (e === undefined ? undefined : secretValue(e.content));
 
 describe("local.file", () => {
+  it("applies Alloy's defaults", async () => {
+    const plugin = await localPlugin();
+    assert.deepEqual(plugin.decode("local.file", `filename = "/x"`), {
+      filename: "/x",
+      detector: "fsnotify",
+      poll_frequency: 60_000,
+      is_secret: false,
+    });
+    assert.throws(() => plugin.decode("local.file", `detector = "poll"`), /filename/);
+    assert.throws(() => plugin.decode("local.file", `filename = "/x"\ndetector = "inotify"`), /detector/);
+  });
+
   it("exports the file's content at build and is healthy", async () => {
     const file = join(dir, "content.txt");
     await writeFile(file, "hello\nworld\n");
-    const c = await start<FileExports>(localFile, args(file));
+    const c = await build(`filename = ${str(file)}`);
     try {
       assert.equal(c.exports()?.content, "hello\nworld\n");
+      assert.equal(c.exportsValue()?.get("content"), "hello\nworld\n");
       assert.equal(c.health().state, "healthy");
       assert.equal(c.health().message, "read file");
       const info = c.debugInfo() as Record<string, unknown>;
@@ -44,12 +58,12 @@ describe("local.file", () => {
     const file = join(dir, "watched.txt");
     await writeFile(file, "v1");
     // An hour-long poll: only the watch can notice the change within the test.
-    const c = await start<FileExports>(localFile, args(file, { poll_frequency: 3_600_000 }));
+    const c = await build(`filename = ${str(file)}\npoll_frequency = "1h"`);
     try {
       await writeFile(file, "v2");
-      await c.waitFor("content v2", () => contentOf(c.exports()) === "v2");
+      await c.waitForExports((e) => contentOf(e) === "v2");
       await writeFile(file, "v3");
-      await c.waitFor("content v3", () => contentOf(c.exports()) === "v3");
+      await c.waitForExports((e) => contentOf(e) === "v3");
     } finally {
       await c.stop();
     }
@@ -58,15 +72,15 @@ describe("local.file", () => {
   it("fsnotify: follows an atomic replace (rename over the file)", async () => {
     const file = join(dir, "replaced.txt");
     await writeFile(file, "old");
-    const c = await start<FileExports>(localFile, args(file, { poll_frequency: 3_600_000 }));
+    const c = await build(`filename = ${str(file)}\npoll_frequency = "1h"`);
     try {
       const tmp = join(dir, "replaced.txt.tmp");
       await writeFile(tmp, "new");
       await rename(tmp, file);
-      await c.waitFor("replaced content", () => contentOf(c.exports()) === "new");
+      await c.waitForExports((e) => contentOf(e) === "new");
       // The watch was re-armed on the new file: a later write is seen too.
       await writeFile(file, "newer");
-      await c.waitFor("content after replace", () => contentOf(c.exports()) === "newer");
+      await c.waitForExports((e) => contentOf(e) === "newer");
     } finally {
       await c.stop();
     }
@@ -75,10 +89,10 @@ describe("local.file", () => {
   it("poll: re-reads every poll_frequency", async () => {
     const file = join(dir, "polled.txt");
     await writeFile(file, "a");
-    const c = await start<FileExports>(localFile, args(file, { detector: "poll", poll_frequency: 50 }));
+    const c = await build(`filename = ${str(file)}\ndetector = "poll"\npoll_frequency = "50ms"`);
     try {
       await writeFile(file, "b");
-      await c.waitFor("polled content b", () => contentOf(c.exports()) === "b");
+      await c.waitForExports((e) => contentOf(e) === "b");
       assert.equal(c.health().state, "healthy");
     } finally {
       await c.stop();
@@ -87,14 +101,25 @@ describe("local.file", () => {
 
   it("a missing file makes it unhealthy with the error, and it recovers when the file appears", async () => {
     const file = join(dir, "late.txt");
-    const c = await start<FileExports>(localFile, args(file, { poll_frequency: 50 }));
+    const c = await build(`filename = ${str(file)}\npoll_frequency = "50ms"`);
     try {
       assert.equal(c.health().state, "unhealthy");
       assert.equal(c.health().message, `failed to read file: open ${file}: no such file or directory`);
       assert.equal(c.exports(), undefined);
+      assert.ok(c.logs.some((l) => l.includes("failed to read file")));
       await writeFile(file, "here now");
       await c.waitFor("recovery", () => c.health().state === "healthy");
       assert.equal(c.exports()?.content, "here now");
+    } finally {
+      await c.stop();
+    }
+  });
+
+  it("a directory is not readable: unhealthy with Go's message", async () => {
+    const c = await build(`filename = ${str(dir)}`);
+    try {
+      assert.equal(c.health().state, "unhealthy");
+      assert.equal(c.health().message, `failed to read file: read ${dir}: is a directory`);
     } finally {
       await c.stop();
     }
@@ -104,14 +129,14 @@ describe("local.file", () => {
     it(`${detector}: a deleted file turns it unhealthy, keeps the last content, and recovers`, async () => {
       const file = join(dir, `deleted-${detector}.txt`);
       await writeFile(file, "first");
-      const c = await start<FileExports>(localFile, args(file, { detector, poll_frequency: 50 }));
+      const c = await build(`filename = ${str(file)}\ndetector = "${detector}"\npoll_frequency = "50ms"`);
       try {
         await rm(file);
         await c.waitFor("unhealthy after delete", () => c.health().state === "unhealthy");
         assert.match(c.health().message, /no such file or directory/);
         assert.equal(c.exports()?.content, "first");
         await writeFile(file, "second");
-        await c.waitFor("recovered content", () => contentOf(c.exports()) === "second");
+        await c.waitForExports((e) => contentOf(e) === "second");
         assert.equal(c.health().state, "healthy");
       } finally {
         await c.stop();
@@ -122,16 +147,21 @@ describe("local.file", () => {
   it("is_secret exports the content as a secret that never prints", async () => {
     const file = join(dir, "token");
     await writeFile(file, "s3cr3t");
-    const c = await start<FileExports>(localFile, args(file, { is_secret: true }));
+    const c = await build(`filename = ${str(file)}\nis_secret = true`);
     try {
       const content = c.exports()!.content;
       assert.ok(isSecret(content));
       assert.equal(secretValue(content), "s3cr3t");
       assert.equal(String(content), "(secret)");
       assert.equal(JSON.stringify({ content }), '{"content":"(secret)"}');
+      // What referencing components see: an Alloy secret.
+      const value = c.exportsValue()?.get("content");
+      assert.ok(value instanceof Secret);
+      assert.equal(value.value, "s3cr3t");
       // Turning is_secret off re-exports the same text as a plain string.
-      await c.update(args(file, { is_secret: false }));
+      await c.update(`filename = ${str(file)}\nis_secret = false`);
       assert.equal(c.exports()?.content, "s3cr3t");
+      assert.equal(c.exportsValue()?.get("content"), "s3cr3t");
     } finally {
       await c.stop();
     }
@@ -142,12 +172,12 @@ describe("local.file", () => {
     const b = join(dir, "b.txt");
     await writeFile(a, "A");
     await writeFile(b, "B");
-    const c = await start<FileExports>(localFile, args(a, { poll_frequency: 3_600_000 }));
+    const c = await build(`filename = ${str(a)}\npoll_frequency = "1h"`);
     try {
-      await c.update(args(b, { poll_frequency: 3_600_000 }));
+      await c.update(`filename = ${str(b)}\npoll_frequency = "1h"`);
       assert.equal(c.exports()?.content, "B");
       await writeFile(b, "B2");
-      await c.waitFor("watched new file", () => contentOf(c.exports()) === "B2");
+      await c.waitForExports((e) => contentOf(e) === "B2");
       await writeFile(a, "A2");
       await new Promise((r) => setTimeout(r, 100));
       assert.equal(contentOf(c.exports()), "B2");
@@ -159,7 +189,7 @@ describe("local.file", () => {
   it("does not re-export unchanged content", async () => {
     const file = join(dir, "steady.txt");
     await writeFile(file, "same");
-    const c = await start<FileExports>(localFile, args(file, { detector: "poll", poll_frequency: 20 }));
+    const c = await build(`filename = ${str(file)}\ndetector = "poll"\npoll_frequency = "20ms"`);
     try {
       await new Promise((r) => setTimeout(r, 150));
       assert.equal(c.exportsHistory.length, 1);
@@ -171,7 +201,7 @@ describe("local.file", () => {
   it("refuses a poll_frequency that is not positive", async () => {
     const file = join(dir, "content.txt");
     await assert.rejects(
-      () => start(localFile, args(file, { poll_frequency: 0 })),
+      () => build(`filename = ${str(file)}\npoll_frequency = "0s"`),
       /poll_frequency must be greater than 0/,
     );
   });
