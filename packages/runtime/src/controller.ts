@@ -4,7 +4,7 @@
 // dependants when exports change through a non-blocking queue, applies reloads
 // atomically (all-or-nothing before anything changes) and stops components sources
 // before sinks.
-import { mkdirSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import type { ComponentContext, Logger, RootLogger, Stability } from "@ingot/sdk";
 import {
@@ -89,6 +89,9 @@ export function filterPlaceholderDiagnostics(
       !ranges.some((r) => d.start.offset >= r.start && d.start.offset <= r.end),
   );
 }
+
+// One shared abort reason: building a DOMException (with its stack) per component is costly.
+const STOPPED = new DOMException("component stopped", "AbortError");
 
 function withTimeout(p: Promise<unknown>, ms: number): Promise<boolean> {
   if (ms <= 0) return Promise.resolve(false);
@@ -347,16 +350,31 @@ export class Controller {
     this.order = order;
     this.topoIndex = new Map(order.map((n, i) => [n, i]));
 
-    // 3. Evaluate in topological order, reusing pre-evaluations whose inputs held still.
-    for (const node of order) {
+    // 3. Evaluate in dependency order: each node as soon as the nodes it references
+    // are done, so independent branches build concurrently (their I/O overlaps).
+    // Pre-evaluations are reused when the exports they read held still.
+    const evaluated = new Map<RuntimeNode, Promise<Diagnostic[]>>();
+    const evaluateOne = (node: RuntimeNode): Promise<Diagnostic[]> => {
       this.pending.delete(node);
       node.queuedAt = undefined;
       const t = trial.get(node.id);
       const reuse = t?.reads?.every(([n, v]) => n.exportsVersion === v && this.nodes.get(n.id) === n)
         ? t.args
         : undefined;
-      diagnostics.push(...(await this.evaluate(node, reuse)));
+      return this.evaluate(node, reuse).catch((e) => [
+        atBlock(node.spec.source, node.spec.block, `Failed to build component: ${errorMessage(e)}`),
+      ]);
+    };
+    for (const node of order) {
+      const deps: Promise<Diagnostic[]>[] = [];
+      for (const id of plan.graph.dependencies(node.id)) {
+        const n = nodes.get(id);
+        const p = n && evaluated.get(n);
+        if (p) deps.push(p);
+      }
+      evaluated.set(node, deps.length === 0 ? evaluateOne(node) : Promise.all(deps).then(() => evaluateOne(node)));
     }
+    for (const node of order) diagnostics.push(...(await (evaluated.get(node) as Promise<Diagnostic[]>)));
 
     // 4. Run what was built and is not running yet.
     for (const node of order) {
@@ -462,7 +480,7 @@ export class Controller {
       return [atBlock(spec.source, spec.block, `component "${spec.name}" cannot be built: ${msg}`)];
     }
     try {
-      mkdirSync(node.dataPath, { recursive: true });
+      await mkdir(node.dataPath, { recursive: true });
       node.noteSecrets(args);
       const instance = await node.definition.build(this.contextFor(node), args);
       if (!instance || typeof instance.run !== "function" || typeof instance.update !== "function") {
@@ -602,7 +620,7 @@ export class Controller {
   /** Aborts a component and waits (until the deadline) for run to end and stop to finish. */
   private async stopNode(node: ComponentNode, deadline: number): Promise<boolean> {
     node.removed = true;
-    node.abort?.abort();
+    node.abort?.abort(STOPPED);
     const instance = node.instance;
     const running = node.running;
     const done = (async () => {
@@ -634,7 +652,7 @@ export class Controller {
       if (node.kind !== "component") continue;
       if (Date.now() >= deadline) {
         node.removed = true;
-        node.abort?.abort();
+        node.abort?.abort(STOPPED);
         stragglers.push(node.id);
         continue;
       }
