@@ -17,7 +17,9 @@ try {
     stdin: process.stdin,
   });
 } catch (err) {
-  // A bug, not a user error: say so, with the stack, and fail.
+  // A bug, not a user error: say so, with the stack, and fail. The bundle is minified;
+  // source maps turned on before the stack is first read give the original names.
+  process.setSourceMapsEnabled(true);
   process.stderr.write(`Error: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = 2;
 }
