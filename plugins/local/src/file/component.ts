@@ -2,6 +2,7 @@
 // local.file). The file is read at build and on every update; while running, a
 // detector asks for re-reads. A read that fails leaves the last content exported and
 // makes the component unhealthy until a later read succeeds.
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { Component, ComponentContext, SecretString } from "@ingot/sdk";
 import { defineComponent, secret } from "@ingot/sdk";
@@ -28,9 +29,9 @@ export interface FileExports {
 const WAIT_READ_MS = 30;
 
 export const localFile = defineComponent<FileArguments, FileExports>({
-  async build(ctx, args) {
+  build(ctx, args) {
     const component = new LocalFileComponent(ctx, args);
-    await component.read();
+    component.readNow();
     return component;
   },
 });
@@ -71,7 +72,8 @@ class LocalFileComponent implements Component<FileArguments> {
     this.args = args;
     // Read at once so a bad new filename shows in health right away; the detector
     // is tied to one path, so start a new one.
-    await this.read();
+    await this.reads;
+    this.readNow();
     if (this.running) this.restartDetector();
   }
 
@@ -90,23 +92,50 @@ class LocalFileComponent implements Component<FileArguments> {
     };
   }
 
-  /** Reads the file now; reads never overlap. */
-  read(): Promise<void> {
-    this.reads = this.reads.then(() => this.readOnce());
+  /**
+   * Reads synchronously, at build and update: the runtime waits for the first export
+   * anyway (as Alloy's Update reads before returning), and for the small files
+   * local.file is meant for a blocking read costs microseconds where an async one
+   * costs a thread-pool round trip per syscall, which dominates loading large graphs.
+   */
+  readNow(): void {
+    const { filename } = this.args;
+    let text: string;
+    try {
+      text = readFileSync(filename, "utf8");
+    } catch (err) {
+      this.readFailed(err);
+      return;
+    }
+    this.readSucceeded(text);
+  }
+
+  /** Re-reads asynchronously, while running; reads never overlap. */
+  private reread(): Promise<void> {
+    this.reads = this.reads.then(async () => {
+      const { filename } = this.args;
+      let text: string;
+      try {
+        text = await readFile(filename, "utf8");
+      } catch (err) {
+        // The arguments may have changed meanwhile; only report on the current file.
+        if (filename === this.args.filename) this.readFailed(err);
+        return;
+      }
+      if (filename === this.args.filename) this.readSucceeded(text);
+    });
     return this.reads;
   }
 
-  private async readOnce(): Promise<void> {
-    const { filename, is_secret } = this.args;
-    let text: string;
-    try {
-      text = await readFile(filename, "utf8");
-    } catch (err) {
-      this.lastError = describeFsError(err, filename);
-      this.ctx.logger.error("failed to read file", { path: filename, err: this.lastError });
-      this.setHealth("unhealthy", `failed to read file: ${this.lastError}`);
-      return;
-    }
+  private readFailed(err: unknown): void {
+    const { filename } = this.args;
+    this.lastError = describeFsError(err, filename);
+    this.ctx.logger.error("failed to read file", { path: filename, err: this.lastError });
+    this.setHealth("unhealthy", `failed to read file: ${this.lastError}`);
+  }
+
+  private readSucceeded(text: string): void {
+    const { is_secret } = this.args;
     this.lastRead = new Date();
     this.lastError = undefined;
     if (text !== this.content || is_secret !== this.exportedSecret) {
@@ -125,7 +154,7 @@ class LocalFileComponent implements Component<FileArguments> {
     if (this.pendingReload || !this.running) return;
     this.pendingReload = setTimeout(() => {
       this.pendingReload = undefined;
-      if (this.running) void this.read();
+      if (this.running) void this.reread();
     }, WAIT_READ_MS);
   };
 
