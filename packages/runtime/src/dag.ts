@@ -50,38 +50,33 @@ export class Graph<N extends { readonly id: string }> {
   }
 
   /**
-   * Every node, dependencies before dependants; among independent nodes, insertion
-   * order. Nodes on cycles are left out (callers reject cyclic graphs first).
+   * Every node, dependencies before dependants: a depth-first walk in insertion order
+   * that emits a node after everything it references, so independent nodes keep their
+   * source order. (On a cyclic graph the order is arbitrary within the cycle; callers
+   * reject cycles first.)
    */
   topologicalOrder(): N[] {
-    const pending = new Map<string, number>();
-    for (const [id, deps] of this.out) {
-      let n = 0;
-      for (const d of deps) if (d !== id) n++;
-      pending.set(id, n);
-    }
     const order: N[] = [];
-    // Kahn's algorithm, seeded and extended in insertion order for stable output.
-    const index = new Map<string, number>();
-    let i = 0;
-    for (const id of this.nodes.keys()) index.set(id, i++);
-    const ready: string[] = [];
-    for (const [id, n] of pending) if (n === 0) ready.push(id);
-    const byIndex = (a: string, b: string) => (index.get(a) as number) - (index.get(b) as number);
-    ready.sort(byIndex);
-    while (ready.length > 0) {
-      const id = ready.shift() as string;
-      order.push(this.nodes.get(id) as N);
-      const released: string[] = [];
-      for (const dep of this.in.get(id) ?? []) {
-        if (dep === id) continue;
-        const n = (pending.get(dep) as number) - 1;
-        pending.set(dep, n);
-        if (n === 0) released.push(dep);
-      }
-      if (released.length > 0) {
-        ready.push(...released);
-        ready.sort(byIndex);
+    const state = new Map<string, 1 | 2>(); // 1: on the stack, 2: emitted
+    const stack: { id: string; deps: Iterator<string> }[] = [];
+    for (const root of this.nodes.keys()) {
+      if (state.has(root)) continue;
+      state.set(root, 1);
+      stack.push({ id: root, deps: (this.out.get(root) as Set<string>).values() });
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1] as { id: string; deps: Iterator<string> };
+        const next = top.deps.next();
+        if (!next.done) {
+          const d = next.value;
+          if (!state.has(d) && this.nodes.has(d)) {
+            state.set(d, 1);
+            stack.push({ id: d, deps: (this.out.get(d) as Set<string>).values() });
+          }
+          continue;
+        }
+        stack.pop();
+        state.set(top.id, 2);
+        order.push(this.nodes.get(top.id) as N);
       }
     }
     return order;

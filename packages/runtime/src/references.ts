@@ -109,10 +109,12 @@ export function traversalsOf(
  * or undefined. `isNode` answers for a dotted id.
  */
 export function resolveTraversal(t: Traversal, isNode: (id: string) => boolean): string | undefined {
-  const parts = t.map((i) => i.name);
-  for (let n = parts.length; n >= 1; n--) {
-    const id = parts.slice(0, n).join(".");
-    if (isNode(id)) return id;
+  const prefixes: string[] = new Array(t.length);
+  let acc = "";
+  for (let i = 0; i < t.length; i++) {
+    acc = i === 0 ? (t[0] as Ident).name : `${acc}.${(t[i] as Ident).name}`;
+    prefixes[i] = acc;
   }
+  for (let i = prefixes.length - 1; i >= 0; i--) if (isNode(prefixes[i] as string)) return prefixes[i];
   return undefined;
 }
