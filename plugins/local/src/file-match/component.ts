@@ -1,8 +1,8 @@
 // local.file_match: discovers files on disk from glob patterns and exports them as
 // targets (Alloy's local.file_match). It re-globs every sync_period and right after
 // each update; exports change only when the matched set changes.
-import type { Component, ComponentContext } from "@ingot/sdk";
-import { defineComponent } from "@ingot/sdk";
+// Type-only imports: at run time this module needs nothing from the sdk.
+import type { Component, ComponentContext, ComponentDefinition } from "@ingot/sdk";
 import { matchTargets, sameTargets, type Target } from "./targets.js";
 
 export interface FileMatchArguments {
@@ -17,13 +17,13 @@ export interface FileMatchExports {
   targets: Target[];
 }
 
-export const fileMatch = defineComponent<FileMatchArguments, FileMatchExports>({
+export const fileMatch: ComponentDefinition<FileMatchArguments, FileMatchExports> = {
   async build(ctx, args) {
     const component = new FileMatchComponent(ctx, args);
     await component.sync();
     return component;
   },
-});
+};
 
 class FileMatchComponent implements Component<FileMatchArguments> {
   private args: FileMatchArguments;

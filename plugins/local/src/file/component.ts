@@ -4,8 +4,8 @@
 // makes the component unhealthy until a later read succeeds.
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import type { Component, ComponentContext, SecretString } from "@ingot/sdk";
-import { defineComponent, secret } from "@ingot/sdk";
+import type { Component, ComponentContext, ComponentDefinition, SecretString } from "@ingot/sdk";
+import { secret } from "@ingot/sdk";
 import { type Detector, type DetectorKind, startDetector } from "./detector.js";
 import { describeFsError } from "./fs-error.js";
 
@@ -28,13 +28,13 @@ export interface FileExports {
  */
 const WAIT_READ_MS = 30;
 
-export const localFile = defineComponent<FileArguments, FileExports>({
+export const localFile: ComponentDefinition<FileArguments, FileExports> = {
   build(ctx, args) {
     const component = new LocalFileComponent(ctx, args);
     component.readNow();
     return component;
   },
-});
+};
 
 class LocalFileComponent implements Component<FileArguments> {
   private args: FileArguments;
