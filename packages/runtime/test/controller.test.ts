@@ -178,6 +178,27 @@ ${p}.value "a" { value = "x" }
     await runtime.shutdown(2000);
   });
 
+  it("re-evaluates without blocking: a slow update does not hold up another chain", async () => {
+    const { dir, prefix: p } = standardPlugin();
+    const { runtime } = await newRuntime([dir]);
+    await runtime.load([
+      src(
+        `${p}.value "a" { value = "a" }\n${p}.value "slowdep" { value = ${p}.value.a.value }\n` +
+          `${p}.value "x" { value = "x" }\n${p}.value "fastdep" { value = ${p}.value.x.value }`,
+      ),
+    ]);
+    hook(`${p}.value.a`)("slow-a");
+    await new Promise((r) => setTimeout(r, 20));
+    const t0 = Date.now();
+    hook(`${p}.value.x`)("x2");
+    while (eventsFor(`${p}.value.fastdep`, "updated").length === 0) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(Date.now() - t0 < 200, "the fast chain did not wait for the slow update");
+    assert.equal(eventsFor(`${p}.value.slowdep`, "updated").length, 0, "the slow update is still running");
+    await runtime.settled?.();
+    assert.deepEqual(eventsFor(`${p}.value.slowdep`, "updated").at(-1)?.args, { value: "slow-a" });
+    await runtime.shutdown(2000);
+  });
+
   it("keeps the old arguments when update throws", async () => {
     const { dir, prefix: p } = standardPlugin();
     const { runtime } = await newRuntime([dir]);

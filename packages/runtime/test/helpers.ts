@@ -123,9 +123,11 @@ export default {
         ctx.setExports({ value: args.value });
         return {
           async run(signal) { record({ type: "run", id: ctx.id }); await untilAborted(signal); record({ type: "run-end", id: ctx.id }); },
-          update(a) {
+          async update(a) {
             record({ type: "update", id: ctx.id, args: a });
             if (a.value === "fail-update") throw new Error("update refused");
+            if (a.value.startsWith("slow")) await new Promise((r) => setTimeout(r, 300));
+            record({ type: "updated", id: ctx.id, args: a });
             ctx.setExports({ value: a.value });
           },
           stop() { record({ type: "stop", id: ctx.id }); },
