@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRuntime } from "@ingot/runtime";
+import { createLogger } from "@ingot/sdk";
 import { generateGraph } from "./gen-graph.js";
 import { summarize } from "./stats.js";
 
@@ -18,6 +19,7 @@ export async function benchGraph({ components, runs, reloads, detector, repoRoot
     const graph = generateGraph({ components, dir: join(dir, "files"), detector });
     const loads = [];
     const reloadTimes = [];
+    const logLines = [];
     let cold;
     // Run 0 is the cold one (plugin code imported, JIT cold); it is reported on its
     // own and left out of the median.
@@ -27,6 +29,9 @@ export async function benchGraph({ components, runs, reloads, detector, repoRoot
         stabilityLevel: "generally-available",
         pluginPaths: [],
         searchRoots: [repoRoot],
+        // Info level as `ingot run`, but lines are kept in memory rather than
+        // written to the terminal.
+        logger: createLogger({ level: "info", write: (line) => logLines.push(line) }),
       });
       try {
         const t0 = performance.now();
@@ -54,6 +59,7 @@ export async function benchGraph({ components, runs, reloads, detector, repoRoot
       detector,
       load: { ...summarize(loads), cold_ms: Math.round(cold * 100) / 100 },
       reload: summarize(reloadTimes),
+      log_lines: logLines.length,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the runtime benchmarks and prints a table and the results as JSON.
-//   node tools/bench/run.js [--only startup,graph] [--runs 10] [--graph-runs 5]
+//   node tools/bench/run.js [--only startup,graph] [--runs 10] [--graph-runs 7]
 //     [--reloads 20] [--components 1000] [--detector fsnotify|poll] [--json FILE]
 // Needs a build first (`npm run build`): it runs packages/cli/bin/ingot.js and
 // imports @ingot/runtime.
@@ -19,7 +19,7 @@ const { values } = parseArgs({
   options: {
     only: { type: "string", default: "startup,graph" },
     runs: { type: "string", default: "10" },
-    "graph-runs": { type: "string", default: "5" },
+    "graph-runs": { type: "string", default: "7" },
     reloads: { type: "string", default: "20" },
     components: { type: "string", default: "1000" },
     detector: { type: "string", default: "fsnotify" },
