@@ -1,7 +1,12 @@
 // Targets are Alloy's discovery targets: maps of label name to string value. This
 // module finds the files each path target matches and orders the result so equal
 // sets always produce equal (deep-equal) exports.
-import { globFiles, makeExcluder } from "./glob.js";
+import type * as Glob from "./glob.js";
+
+// The glob code (and picomatch, ~20 ms to import) loads on the first sync, so a
+// configuration using only local.file never pays for it.
+let globModule: Promise<typeof Glob> | undefined;
+const loadGlob = (): Promise<typeof Glob> => (globModule ??= import("./glob.js"));
 
 export type Target = Record<string, string>;
 
@@ -29,6 +34,7 @@ export interface MatchResult {
  * matches nothing.
  */
 export async function matchTargets(pathTargets: readonly Target[], opts: MatchOptions): Promise<MatchResult> {
+  const { globFiles, makeExcluder } = await loadGlob();
   const targets: Target[] = [];
   const errors: MatchResult["errors"] = [];
   for (const target of pathTargets) {
