@@ -14,7 +14,16 @@ export const ALLOY_KEYWORD_DEFINITIONS = [
  * (no formats are bundled); union types are allowed.
  */
 export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, validateFormats: false });
+  // validateSchema is off: every schema is checked first against the draft-07
+  // meta-schema validator precompiled at build time (checkSchema in schema.ts), which
+  // spares ajv compiling the meta-schema at startup.
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: true,
+    allowUnionTypes: true,
+    validateFormats: false,
+    validateSchema: false,
+  });
   for (const def of ALLOY_KEYWORD_DEFINITIONS) ajv.addKeyword({ ...def });
   return ajv;
 }

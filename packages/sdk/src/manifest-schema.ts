@@ -1,7 +1,8 @@
 // The JSON Schema of ingot-plugin.json and the validator the runtime runs on every
 // manifest. The same schema is published as `@ingot/sdk/ingot-plugin.schema.json`
 // (a test keeps that file equal to this object).
-import { Ajv, type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
+import { validateManifestSchema } from "./generated/manifest-validator.js";
 import type { PluginManifest } from "./manifest.js";
 
 /** Alloy's component names: two or more dotted identifiers (`local.file`, `otelcol.receiver.otlp`). */
@@ -63,11 +64,10 @@ export const MANIFEST_SCHEMA = {
   },
 } as const;
 
-let validator: ReturnType<Ajv["compile"]> | undefined;
-
+// Precompiled at build time from MANIFEST_SCHEMA (scripts/gen-validators.mjs): the
+// runtime validates every manifest at startup without compiling a schema.
 function validate(json: unknown): boolean {
-  validator ??= new Ajv({ allErrors: false, strict: true }).compile(MANIFEST_SCHEMA);
-  return validator(json) as boolean;
+  return validateManifestSchema(json);
 }
 
 function pathOf(pointer: string): string {
@@ -130,7 +130,7 @@ export function duplicateComponentNames(manifest: Pick<PluginManifest, "componen
 export function validateManifest(
   json: unknown,
 ): { ok: true; manifest: PluginManifest } | { ok: false; reason: string } {
-  if (!validate(json)) return { ok: false, reason: reason((validator!.errors ?? [])[0] as ErrorObject) };
+  if (!validate(json)) return { ok: false, reason: reason((validateManifestSchema.errors ?? [])[0] as ErrorObject) };
   const manifest = json as PluginManifest;
   const dups = duplicateComponentNames(manifest);
   if (dups.length > 0) {

@@ -18,6 +18,7 @@ import {
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { type Ajv, sharedAjv } from "./ajv.js";
 import { formatDuration } from "./duration.js";
+import { validateDraft07 } from "./generated/draft07-validator.js";
 import type { ComponentManifest } from "./manifest.js";
 import { decodeBody, type Range } from "./schema-decode.js";
 import { encodeBodyEntries, encodeBodyObject, redactBody, secretPaths } from "./schema-encode.js";
@@ -41,6 +42,12 @@ function compileOne(
   } catch (e) {
     if (e instanceof SchemaShapeError) throw new Error(`component ${quote(component)}: ${which} schema: ${e.message}`);
     throw e;
+  }
+  if (!validateDraft07(schema)) {
+    const e = (validateDraft07.errors ?? [])[0];
+    throw new Error(
+      `component ${quote(component)}: ${which} schema does not compile: schema is invalid: data${e?.instancePath ?? ""} ${e?.message ?? ""}`,
+    );
   }
   let validate: ValidateFunction;
   try {
