@@ -100,6 +100,8 @@ async function runRun(argv: string[], io: CliIO): Promise<number> {
     throw new CommandError(`failed to listen on ${listenAddr}: ${(err as Error).message}`);
   }
 
+  runtime.setHttpAddress(server.address);
+
   let first: LoadResult;
   try {
     first = await runtime.load(sources);

@@ -99,6 +99,11 @@ export interface IngotRuntime {
   componentHandler(id: string): ComponentHttpHandler | undefined;
   /** Registry holding the controller's and every component's metrics (with component_id). */
   readonly metrics: Registry;
+  /**
+   * Tells components where Ingot's HTTP server listens ("host:port"); the CLI calls it
+   * once the server is up, before the first load.
+   */
+  setHttpAddress(address: string): void;
   /** Stops every component, sources before sinks, within the deadline (default 10 s). */
   shutdown(deadlineMs?: number): Promise<void>;
   /** The root logger; the config's `logging` block sets its level and format. */

@@ -128,6 +128,8 @@ export class Controller {
   private closed = false;
   private chain: Promise<unknown> = Promise.resolve();
   ready = false;
+  /** Ingot's HTTP address once the server listens (ComponentContext.httpAddress). */
+  httpAddress: string | undefined;
 
   private readonly builtinCtx: BuiltinContext;
   metrics!: ControllerMetrics;
@@ -499,11 +501,16 @@ export class Controller {
   }
 
   private contextFor(node: ComponentNode): ComponentContext<unknown> {
+    const controller = this;
     return {
       id: node.id,
       dataPath: node.dataPath,
       logger: node.logger,
       metrics: node.registry,
+      get httpAddress() {
+        return controller.httpAddress;
+      },
+      httpPathPrefix: `/api/v0/component/${node.id}/`,
       setExports: (exports: unknown) => this.onExports(node, exports),
       setHealth: (state, message) => {
         node.ownHealth = health(state, message ?? "");

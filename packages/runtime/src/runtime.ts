@@ -83,6 +83,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<IngotRunti
         loaded: modules.loaded(p),
       }));
     },
+    setHttpAddress(address: string) {
+      controller.httpAddress = address;
+    },
     load(sources: ConfigSource[]) {
       return controller.load(sources);
     },

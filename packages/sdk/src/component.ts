@@ -49,6 +49,14 @@ export interface ComponentContext<Exports = Record<string, unknown>> {
    */
   readonly metrics: Registry;
   /**
+   * Ingot's HTTP server as "host:port" (for exports such as prometheus.exporter.self's
+   * targets), or undefined when Ingot serves no HTTP (tests, `ingot validate`). Read it
+   * when needed: it is set once the server listens.
+   */
+  readonly httpAddress: string | undefined;
+  /** Where this component's `handler` is mounted: `/api/v0/component/<id>/`. */
+  readonly httpPathPrefix: string;
+  /**
    * Publishes new exports (validated against the component's exports schema). When
    * they differ (deep compare) from the previous ones, components that reference
    * them are re-evaluated. Safe to call from build, update and run.

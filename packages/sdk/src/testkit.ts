@@ -49,6 +49,8 @@ export interface BuildOptions {
   dataPath?: string;
   /** Captured log level; default "debug". */
   logLevel?: LogLevel;
+  /** What ctx.httpAddress reports; default undefined (no HTTP server). */
+  httpAddress?: string;
 }
 
 /** A component built and running under the test kit. */
@@ -232,6 +234,8 @@ export async function loadPlugin(dir: string): Promise<PluginHarness> {
         dataPath,
         logger,
         metrics,
+        httpAddress: options.httpAddress,
+        httpPathPrefix: `/api/v0/component/${id}/`,
         setExports(e: Exports) {
           // Validated and converted as the runtime does: invalid exports are dropped
           // and make the component unhealthy until valid ones arrive.
