@@ -6,7 +6,7 @@
 // before sinks.
 import { mkdir } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
-import type { ComponentContext, Logger, RootLogger, Stability } from "@ingot/sdk";
+import type { CompiledComponentSchemas, ComponentContext, Logger, RootLogger, Stability } from "@ingot/sdk";
 import {
   type BlockStmt,
   type Diagnostic,
@@ -29,7 +29,7 @@ import { BuiltinNode, ComponentNode, type RuntimeNode } from "./node.js";
 import type { ComponentSpec, NodeSpec, Plan } from "./plan.js";
 import { planGraph } from "./plan.js";
 import type { DefinitionResult, PluginModules } from "./plugin-module.js";
-import { placeholderExports, scopeFor } from "./scope.js";
+import { placeholderExportsOf, scopeFor } from "./scope.js";
 
 export interface ControllerOptions {
   registry: PluginRegistry;
@@ -262,19 +262,9 @@ export class Controller {
   private preEvaluate(plan: Plan): { diagnostics: Diagnostic[]; results: Map<string, TrialResult> } {
     const diagnostics: Diagnostic[] = [];
     const results = new Map<string, TrialResult>();
-    const placeholders = new Map<string, ObjectValue>();
+    const placeholder = placeholderExportsOf(plan);
     const existing = (id: string): RuntimeNode | undefined => this.nodes.get(id);
-    const exportsOf = (id: string): ObjectValue => {
-      const n = existing(id);
-      if (n) return n.exportsValue;
-      let p = placeholders.get(id);
-      if (!p) {
-        const s = plan.graph.get(id);
-        p = s?.kind === "component" ? placeholderExports(s.component.manifest.exports) : new Map();
-        placeholders.set(id, p);
-      }
-      return p;
-    };
+    const exportsOf = (id: string): ObjectValue => existing(id)?.exportsValue ?? placeholder(id);
     const isPlaceholder = (id: string) => existing(id) === undefined;
     for (const spec of plan.order) {
       const schemas = spec.kind === "component" ? spec.component.schemas : spec.builtin.schemas;
@@ -406,25 +396,27 @@ export class Controller {
     }
   }
 
+  /**
+   * The node's arguments decoded in its current scope, or the diagnostics (the node is
+   * then unhealthy with `healthPrefix` and the messages).
+   */
+  private decode(
+    node: RuntimeNode,
+    schemas: CompiledComponentSchemas,
+    healthPrefix: string,
+  ): Record<string, unknown> | Diagnostic[] {
+    const spec = node.spec;
+    const r = schemas.decodeArguments(spec.block.body, this.scopeOf(node), spec.source, blockRange(spec.block));
+    if (r.ok) return r.value;
+    node.evalHealth = health("unhealthy", `${healthPrefix}${r.diagnostics.map(diagnosticString).join("; ")}`);
+    return r.diagnostics;
+  }
+
   private async evaluateBuiltin(node: BuiltinNode, precomputed?: Record<string, unknown>): Promise<Diagnostic[]> {
     const spec = node.spec;
-    let args = precomputed;
-    if (!args) {
-      const r = spec.builtin.schemas.decodeArguments(
-        spec.block.body,
-        this.scopeOf(node),
-        spec.source,
-        blockRange(spec.block),
-      );
-      if (!r.ok) {
-        node.evalHealth = health(
-          "unhealthy",
-          `block evaluation failed: ${r.diagnostics.map(diagnosticString).join("; ")}`,
-        );
-        return r.diagnostics;
-      }
-      args = r.value;
-    }
+    const decoded = precomputed ?? this.decode(node, spec.builtin.schemas, "block evaluation failed: ");
+    if (Array.isArray(decoded)) return decoded;
+    const args = decoded;
     if (!deepEqual(node.args, args)) {
       try {
         await spec.builtin.apply(args, this.builtinCtx);
@@ -441,23 +433,10 @@ export class Controller {
 
   private async evaluateComponent(node: ComponentNode, precomputed?: Record<string, unknown>): Promise<Diagnostic[]> {
     const spec = node.spec;
-    let args = precomputed;
-    if (!args) {
-      const r = spec.component.schemas.decodeArguments(
-        spec.block.body,
-        this.scopeOf(node),
-        spec.source,
-        blockRange(spec.block),
-      );
-      if (!r.ok) {
-        node.evalHealth = health(
-          "unhealthy",
-          `component evaluation failed: decoding configuration: ${r.diagnostics.map(diagnosticString).join("; ")}`,
-        );
-        return r.diagnostics;
-      }
-      args = r.value;
-    }
+    const decoded =
+      precomputed ?? this.decode(node, spec.component.schemas, "component evaluation failed: decoding configuration: ");
+    if (Array.isArray(decoded)) return decoded;
+    const args = decoded;
     if (!node.instance) return this.build(node, spec, args);
     if (!deepEqual(node.args, args)) {
       try {

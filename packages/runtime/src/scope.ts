@@ -4,6 +4,7 @@
 
 import type { JSONSchema } from "@ingot/sdk";
 import { Capsule, Num, type ObjectValue, Scope, Secret, type Value } from "@ingot/syntax";
+import type { Plan } from "./plan.js";
 import type { Reference } from "./references.js";
 
 /** Builds the scope for one node from the exports of the nodes it references. */
@@ -108,6 +109,23 @@ function jsonToValue(x: unknown): Value {
     return m;
   }
   return null;
+}
+
+/**
+ * Exports of nodes that have not run yet, for checking a config before anything is
+ * built: each component's exports schema's zero value, made once per node id.
+ */
+export function placeholderExportsOf(plan: Plan): (id: string) => ObjectValue {
+  const made = new Map<string, ObjectValue>();
+  return (id) => {
+    let p = made.get(id);
+    if (!p) {
+      const s = plan.graph.get(id);
+      p = s?.kind === "component" ? placeholderExports(s.component.manifest.exports) : new Map();
+      made.set(id, p);
+    }
+    return p;
+  };
 }
 
 /** The placeholder exports object of a component (its exports schema's zero value). */

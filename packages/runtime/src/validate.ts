@@ -11,7 +11,7 @@ import { parseSources } from "./config.js";
 import { blockRange, filterPlaceholderDiagnostics } from "./controller.js";
 import { defaultSearchRoots, discoverPlugins, type PluginRegistry } from "./discovery.js";
 import { planGraph } from "./plan.js";
-import { placeholderExports, scopeFor } from "./scope.js";
+import { placeholderExportsOf, scopeFor } from "./scope.js";
 
 export interface ValidateOptions extends Pick<RuntimeOptions, "stabilityLevel" | "pluginPaths" | "searchRoots"> {
   /** Reuse an already discovered registry instead of discovering again. */
@@ -26,16 +26,7 @@ export async function validateConfig(sources: ConfigSource[], options: ValidateO
     discoverPlugins({ searchRoots: options.searchRoots ?? defaultSearchRoots(), pluginPaths: options.pluginPaths });
   const plan = planGraph(parsed.blocks, { registry, stabilityLevel: options.stabilityLevel });
   const diagnostics = [...parsed.diagnostics, ...plan.diagnostics];
-  const placeholders = new Map<string, ReturnType<typeof placeholderExports>>();
-  const exportsOf = (id: string) => {
-    let p = placeholders.get(id);
-    if (!p) {
-      const s = plan.graph.get(id);
-      p = s?.kind === "component" ? placeholderExports(s.component.manifest.exports) : new Map();
-      placeholders.set(id, p);
-    }
-    return p;
-  };
+  const exportsOf = placeholderExportsOf(plan);
   const known = new Set(plan.diagnostics.map((d) => `${d.start.filename}:${d.start.offset}`));
   // Cyclic nodes are not in the topological order; check their arguments too.
   const specs = plan.graph.all();
