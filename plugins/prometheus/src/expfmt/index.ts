@@ -1,1 +1,5 @@
+export * from "./bytes.js";
+export * from "./negotiate.js";
 export * from "./parser.js";
+export * from "./promtext.js";
+export { TextParserBase } from "./textbase.js";
