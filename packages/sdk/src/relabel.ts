@@ -504,7 +504,8 @@ function applyRule(b: Builder, r: RelabelRule): boolean {
       b.set(r.targetLabel, String(hashMod(sourceValue(b, r), r.modulus)));
       return true;
     case "labelmap": {
-      const snap = b.current();
+      // Iterate over the labels as they were before this rule (Prometheus's Builder.Range).
+      const snap = b.work ? b.work.slice() : b.base;
       for (let i = 0; i < snap.length; i += 2) {
         const name = snap[i] as string;
         const g = r._m.exec(name);
@@ -515,8 +516,9 @@ function applyRule(b: Builder, r: RelabelRule): boolean {
     case "labeldrop":
     case "labelkeep": {
       const keep = r.action === "labelkeep";
+      // Backwards: deleting a label never moves the ones not yet visited.
       const snap = b.current();
-      for (let i = 0; i < snap.length; i += 2) {
+      for (let i = snap.length - 2; i >= 0; i -= 2) {
         const name = snap[i] as string;
         if (r._m.test(name) !== keep) b.del(name);
       }

@@ -153,6 +153,34 @@ describe("relabel engine", () => {
     assert.equal(hashMod("baz", 2 ** 21), hashMod("baz", 2 ** 21 + 0)); // stable
   });
 
+  it("labeldrop/labelkeep/labelmap after an earlier change see every label", () => {
+    const rules = compileRelabelRules([
+      { regex: "__meta_k_(.+)", replacement: "$1", action: "labelmap" },
+      { regex: "x|__meta_.*", action: "labeldrop" },
+    ]);
+    assert.deepEqual(relabelObject({ __meta_a: "1", __meta_k_app: "web", __meta_z: "2", x: "3", y: "4" }, rules), {
+      app: "web",
+      y: "4",
+    });
+    const keep = compileRelabelRules([
+      { target_label: "b", replacement: "1" },
+      { regex: "a|c", action: "labelkeep" },
+    ]);
+    assert.deepEqual(relabelObject({ a: "1", c: "2", d: "3", e: "4" }, keep), { a: "1", c: "2" });
+    const map2 = compileRelabelRules([
+      { target_label: "m_b", replacement: "1" },
+      { regex: "m_(.*)", replacement: "n_$1", action: "labelmap" },
+    ]);
+    assert.deepEqual(relabelObject({ m_a: "x", m_c: "y" }, map2), {
+      m_a: "x",
+      m_b: "1",
+      m_c: "y",
+      n_a: "x",
+      n_b: "1",
+      n_c: "y",
+    });
+  });
+
   it("labelkeep and labeldrop may empty the set; an emptied set is returned, not dropped", () => {
     const r = compileRelabelRule({ regex: "nothing", action: "labelkeep" });
     assert.deepEqual(relabelLabels(labelsFromObject({ a: "1" }), [r]), []);
