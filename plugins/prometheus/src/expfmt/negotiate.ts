@@ -2,6 +2,7 @@
 // scrape_protocols (scrape.acceptHeader) and the parser chosen by the response's
 // Content-Type (textparse.New).
 
+import { OpenMetricsParser, type OpenMetricsParserOptions } from "./openmetrics.js";
 import type { ExpositionFormat, ExpositionParser } from "./parser.js";
 import { PromTextParser, type TextParserOptions } from "./promtext.js";
 
@@ -66,7 +67,7 @@ export function formatFromContentType(contentType: string | undefined | null): E
 
 const FORMATS = new Set<string>(["prometheus-text", "openmetrics-text", "prometheus-proto"]);
 
-export interface ParserOptions extends TextParserOptions {
+export interface ParserOptions extends TextParserOptions, OpenMetricsParserOptions {
   /** Format used when the content type is absent or unknown (Prometheus 3's fallback_scrape_protocol). */
   fallback?: ExpositionFormat;
 }
@@ -74,6 +75,7 @@ export interface ParserOptions extends TextParserOptions {
 type Factory = (body: Uint8Array, options: ParserOptions) => ExpositionParser;
 const factories: Partial<Record<ExpositionFormat, Factory>> = {
   "prometheus-text": (body, options) => new PromTextParser(body, options),
+  "openmetrics-text": (body, options) => new OpenMetricsParser(body, options),
 };
 
 /** Registers the parser of a format (the OpenMetrics and protobuf modules do). */
