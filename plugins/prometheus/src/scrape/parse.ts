@@ -1,13 +1,8 @@
 // The one place the scrape loop meets the exposition parsers of src/expfmt: picks the
 // format from the response's Content-Type (Prometheus's textparse.New rules) and
 // creates a parser over the body.
-import * as expfmt from "../expfmt/index.js";
+import { createParser as createExpfmtParser } from "../expfmt/index.js";
 import type { ExpositionFormat, ExpositionParser } from "../expfmt/parser.js";
-import { FallbackTextParser } from "./fallback-parser.js";
-
-type Factory = (body: Uint8Array, format: ExpositionFormat) => ExpositionParser;
-
-const fromExpfmt = (expfmt as Record<string, unknown>).createParser as Factory | undefined;
 
 /** The format of a response, by media type; undefined when unknown or absent. */
 export function formatFromContentType(contentType: string | undefined): ExpositionFormat | undefined {
@@ -36,14 +31,5 @@ export const PROTOCOL_FORMAT: Record<string, ExpositionFormat> = {
 };
 
 export function createParser(body: Uint8Array, format: ExpositionFormat): ExpositionParser {
-  if (fromExpfmt) {
-    try {
-      return fromExpfmt(body, format);
-    } catch (e) {
-      // A format src/expfmt does not register yet: the fallback text parser stands in.
-      if (format === "prometheus-proto" || !/not supported/.test((e as Error).message)) throw e;
-    }
-  }
-  if (format === "prometheus-proto") throw new Error("the protobuf exposition format is not supported yet");
-  return new FallbackTextParser(body, format === "openmetrics-text");
+  return createExpfmtParser(body, format);
 }
