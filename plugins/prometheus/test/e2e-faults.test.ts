@@ -53,7 +53,7 @@ interface Setup {
 }
 
 let n = 0;
-async function setup(opts: { queueConfig?: string; upstream?: string } = {}): Promise<Setup> {
+async function setup(opts: { queueConfig?: string; maxBackoff?: string; upstream?: string } = {}): Promise<Setup> {
   const name = `s${++n}`;
   const target = await SeqTarget.start(SERIES);
   cleanups.push(() => target.close());
@@ -77,7 +77,7 @@ prometheus.remote_write "rw" {
     queue_config {
       batch_send_deadline = "100ms"
       min_backoff         = "50ms"
-      max_backoff         = "1s"
+      max_backoff         = "${opts.maxBackoff ?? "1s"}"
 ${opts.queueConfig ?? ""}
     }
   }
@@ -170,7 +170,8 @@ describe("e2e faults: scrape → remote_write through a failing receiver", { tim
     // One shard and a short backoff: without Retry-After the sender would retry every
     // 50-200 ms (>= 12 requests in 3 s); with Retry-After: 2 it sends at most ~2-3.
     const s = await setup({
-      queueConfig: `      min_shards = 1\n      max_shards = 1\n      max_backoff = "200ms"\n      retry_on_http_429 = true`,
+      maxBackoff: "200ms",
+      queueConfig: `      min_shards = 1\n      max_shards = 1\n      retry_on_http_429 = true`,
     });
     await waitDelivered(s, 3);
     const from = Date.now();
