@@ -1,0 +1,2 @@
+// @ingot/registry: the registry server (being built).
+export {};
