@@ -5,6 +5,7 @@
 import { OpenMetricsParser, type OpenMetricsParserOptions } from "./openmetrics.js";
 import type { ExpositionFormat, ExpositionParser } from "./parser.js";
 import { PromTextParser, type TextParserOptions } from "./promtext.js";
+import { ProtobufParser, type ProtobufParserOptions } from "./protobuf.js";
 
 /** Prometheus's ScrapeProtocolsHeaders: scrape_protocols value -> media type. */
 export const SCRAPE_PROTOCOL_HEADERS: Readonly<Record<string, string>> = {
@@ -67,7 +68,7 @@ export function formatFromContentType(contentType: string | undefined | null): E
 
 const FORMATS = new Set<string>(["prometheus-text", "openmetrics-text", "prometheus-proto"]);
 
-export interface ParserOptions extends TextParserOptions, OpenMetricsParserOptions {
+export interface ParserOptions extends TextParserOptions, OpenMetricsParserOptions, ProtobufParserOptions {
   /** Format used when the content type is absent or unknown (Prometheus 3's fallback_scrape_protocol). */
   fallback?: ExpositionFormat;
 }
@@ -76,6 +77,7 @@ type Factory = (body: Uint8Array, options: ParserOptions) => ExpositionParser;
 const factories: Partial<Record<ExpositionFormat, Factory>> = {
   "prometheus-text": (body, options) => new PromTextParser(body, options),
   "openmetrics-text": (body, options) => new OpenMetricsParser(body, options),
+  "prometheus-proto": (body, options) => new ProtobufParser(body, options),
 };
 
 /** Registers the parser of a format (the OpenMetrics and protobuf modules do). */
