@@ -3,6 +3,7 @@
 // scrape loop's access pattern (seriesKey + value + timestamp per sample; labels() on
 // the first pass only, as a series cache would).
 // Run: node plugins/prometheus/dist/bench/expfmt-bench.js [series] [rounds]
+import { createRequire } from "node:module";
 import { createParser, type ExpositionFormat, type ExpositionParser } from "../src/expfmt/index.js";
 
 const series = Number(process.argv[2] ?? 100_000);
@@ -23,6 +24,57 @@ function textBody(openMetrics: boolean): Buffer {
   }
   if (openMetrics) parts.push("# EOF\n");
   return Buffer.from(parts.join(""));
+}
+
+/** The same series as delimited MetricFamily messages (encoded with protobufjs, a dev dependency). */
+function protoBody(): Buffer {
+  const protobuf = createRequire(import.meta.url)("protobufjs") as typeof import("protobufjs");
+  const root = protobuf.Root.fromJSON({
+    nested: {
+      LabelPair: { fields: { name: { type: "string", id: 1 }, value: { type: "string", id: 2 } } },
+      Counter: { fields: { value: { type: "double", id: 1 } } },
+      Metric: {
+        fields: {
+          label: { rule: "repeated", type: "LabelPair", id: 1 },
+          counter: { type: "Counter", id: 3 },
+        },
+      },
+      MetricFamily: {
+        fields: {
+          name: { type: "string", id: 1 },
+          help: { type: "string", id: 2 },
+          type: { type: "int32", id: 3 },
+          metric: { rule: "repeated", type: "Metric", id: 4 },
+        },
+      },
+    },
+  });
+  const MF = root.lookupType("MetricFamily");
+  const parts: Uint8Array[] = [];
+  const perFamily = 100;
+  for (let f = 0; f < series / perFamily; f++) {
+    const metric = [];
+    for (let s = 0; s < perFamily; s++) {
+      metric.push({
+        label: [
+          { name: "code", value: "200" },
+          { name: "instance", value: `host-${s % 10}.example.com:9100` },
+          { name: "job", value: "node" },
+          { name: "path", value: `/api/v1/items/${s}` },
+        ],
+        counter: { value: ((f * 7919 + s * 104729) % 1000003) + 0.5 },
+      });
+    }
+    parts.push(
+      MF.encodeDelimited({
+        name: `bench_metric_family_${f}_total`,
+        help: `Help text of family ${f}.`,
+        type: 0,
+        metric,
+      }).finish(),
+    );
+  }
+  return Buffer.concat(parts);
 }
 
 function run(p: ExpositionParser, withLabels: boolean): number {
@@ -56,3 +108,5 @@ function bench(label: string, body: Buffer, format: ExpositionFormat): void {
 }
 
 bench("prometheus text 0.0.4", textBody(false), "prometheus-text");
+bench("openmetrics 1.0", textBody(true), "openmetrics-text");
+bench("prometheus protobuf", protoBody(), "prometheus-proto");

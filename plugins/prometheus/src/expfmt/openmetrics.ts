@@ -164,9 +164,6 @@ export class OpenMetricsParser extends TextParserBase {
     this.nl = 0;
     this.lhi = false;
     this.lesc = false;
-    // The sample's family type (for le/quantile normalisation): the metadata family's
-    // when the name belongs to it.
-    this.mtype = this.belongsToFamily() ? this.famType : "unknown";
     if (c === 123) {
       i = this.labelSet(i + 1, false);
       this.keyEnd = i;
@@ -333,6 +330,13 @@ export class OpenMetricsParser extends TextParserBase {
     );
   }
 
+  override labels(): Labels {
+    // The sample's family type (for le/quantile normalisation): the metadata family's
+    // when the name belongs to it; resolved here, off the per-sample path.
+    this.mtype = this.belongsToFamily() ? this.famType : "unknown";
+    return super.labels();
+  }
+
   override exemplar(): Exemplar | undefined {
     if (!this.hasEx) return undefined;
     const b = this.b;
@@ -385,10 +389,8 @@ export class OpenMetricsParser extends TextParserBase {
     const v = this.validator as OpenMetricsValidator;
     const ex = this.hasEx ? this.exemplarInfo() : undefined;
     // The label values as written (no le/quantile normalisation) for the checks.
-    const t = this.mtype;
     this.mtype = "unknown";
-    const labels = this.labels();
-    this.mtype = t;
+    const labels = super.labels();
     try {
       v.sample(this.metricName(), labels, this.val, this.ts, ex);
     } catch (e) {

@@ -16,7 +16,17 @@ export interface ProtobufParserOptions {
 
 const TYPES: MetricType[] = ["counter", "gauge", "summary", "unknown", "histogram", "gaugehistogram"];
 const LEGACY_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const LEGACY_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** Whether b[s, e) is a legacy label name ([a-zA-Z_][a-zA-Z0-9_]*). */
+function legacyLabelName(b: Bytes, s: number, e: number): boolean {
+  if (s >= e) return false;
+  for (let i = s; i < e; i++) {
+    const c = b[i] as number;
+    const ok = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (i > s && c >= 48 && c <= 57);
+    if (!ok) return false;
+  }
+  return true;
+}
 
 class Reader {
   pos = 0;
@@ -97,6 +107,9 @@ function timestampMs(b: Bytes, s: number, e: number): number {
 export class ProtobufParser implements ExpositionParser {
   private readonly b: Bytes;
   private readonly r: Reader;
+  private readonly mr: Reader;
+  private readonly vr: Reader;
+  private readonly lr: Reader;
   private readonly classic: boolean;
   private state: Entry | "start" = "start";
   // Family.
@@ -131,8 +144,6 @@ export class ProtobufParser implements ExpositionParser {
   private h: NativeHistogram | undefined;
   private nativeEx = new Int32Array(16);
   private nNativeEx = 0;
-  private hS = -1;
-  private hE = -1;
   // Position in the metric's series: -2 _count, -1 _sum, >= 0 quantile/bucket index.
   private fieldPos = -2;
   private fieldsDone = false;
@@ -147,6 +158,9 @@ export class ProtobufParser implements ExpositionParser {
   constructor(body: Uint8Array, options: ProtobufParserOptions = {}) {
     this.b = asBuffer(body);
     this.r = new Reader(this.b, this.b.length);
+    this.mr = new Reader(this.b, 0);
+    this.vr = new Reader(this.b, 0);
+    this.lr = new Reader(this.b, 0);
     this.classic = options.classicHistograms === true;
   }
 
@@ -365,10 +379,10 @@ export class ProtobufParser implements ExpositionParser {
 
   /** Decodes metric metricPos's labels and values into scratch state. */
   private loadMetric(): void {
-    const b = this.b;
     const s = this.metrics[2 * this.metricPos] as number;
     const e = this.metrics[2 * this.metricPos + 1] as number;
-    const r = new Reader(b, e);
+    const r = this.mr;
+    r.end = e;
     r.pos = s;
     this.nl = 0;
     this.labelsStart = -1;
@@ -411,7 +425,8 @@ export class ProtobufParser implements ExpositionParser {
   }
 
   private readLabelPair(s: number, e: number): void {
-    const r = new Reader(this.b, e);
+    const r = this.lr;
+    r.end = e;
     r.pos = s;
     let ns = s;
     let ne = s;
@@ -436,8 +451,7 @@ export class ProtobufParser implements ExpositionParser {
         this.labelsHi = true;
         break;
       }
-    const name = b.latin1Slice(ns, ne);
-    if (!LEGACY_LABEL.test(name)) throw new ParseError(`invalid label name: ${b.toString("utf8", ns, ne)}`);
+    if (!legacyLabelName(b, ns, ne)) throw new ParseError(`invalid label name: ${b.toString("utf8", ns, ne)}`);
     const i = this.nl * 4;
     if (i + 4 > this.lo.length) {
       const g = new Int32Array(this.lo.length * 2);
@@ -452,7 +466,8 @@ export class ProtobufParser implements ExpositionParser {
   }
 
   private readValue(s: number, e: number): void {
-    const r = new Reader(this.b, e);
+    const r = this.vr;
+    r.end = e;
     r.pos = s;
     const t = this.type;
     if (t === "gauge" || t === "unknown" || t === "counter") {
