@@ -285,7 +285,10 @@ test("packing is deterministic: sorted entries, fixed mtimes, no owners, files f
   const seen: { mtime?: Date; uid?: number; uname?: string }[] = [];
   await new Promise<void>((resolve) => {
     const p = new Parser({
-      onReadEntry: (e) => void (seen.push({ mtime: e.mtime, uid: e.uid, uname: e.uname }), e.resume()),
+      onReadEntry: (e) => {
+        seen.push({ mtime: e.mtime, uid: e.uid, uname: e.uname });
+        e.resume();
+      },
     });
     p.on("end", () => resolve());
     p.end(gunzipSync(a));
