@@ -1,5 +1,5 @@
 // @ingot/runtime: plugin discovery and validation, and the component graph controller.
 export * from "./api.js";
-export { refusedMessage } from "./discovery.js";
+export { inspectPackage, type PluginRecord, refusedMessage } from "./discovery.js";
 export { createRuntime } from "./runtime.js";
 export { type ValidateOptions, validateConfig } from "./validate.js";
