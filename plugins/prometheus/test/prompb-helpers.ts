@@ -70,7 +70,10 @@ export interface Recorded {
   status: number;
 }
 
-export type Behaviour = (n: number, r: Recorded) => { status: number; headers?: Record<string, string>; delayMs?: number; body?: string };
+export type Behaviour = (
+  n: number,
+  r: Recorded,
+) => { status: number; headers?: Record<string, string>; delayMs?: number; body?: string };
 
 /** A remote write receiver on 127.0.0.1 (random port). `behave` picks each response; default 204. */
 export async function startReceiver(behave?: Behaviour) {
@@ -86,11 +89,18 @@ export async function startReceiver(behave?: Behaviour) {
     try {
       raw = uncompressSync(body, { asBuffer: true }) as Buffer;
       decoded = pbDecode(raw);
-    } catch {
-      res.writeHead(400).end("bad body");
+    } catch (e) {
+      res.writeHead(400).end(`bad body: ${(e as Error).message}`);
       return;
     }
-    const rec: Recorded = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, raw, req: decoded, status: 0 };
+    const rec: Recorded = {
+      method: req.method ?? "",
+      url: req.url ?? "",
+      headers: req.headers,
+      raw,
+      req: decoded,
+      status: 0,
+    };
     const b = state.behave(n++, rec);
     rec.status = b.status;
     requests.push(rec);

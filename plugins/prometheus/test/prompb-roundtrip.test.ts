@@ -1,21 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  isStaleNaN,
-  labelsFromObject,
-  labelsToObject,
-  MetricsBatchBuilder,
-  STALE_NAN,
-} from "@ingot/sdk";
+import { isStaleNaN, labelsFromObject, labelsToObject, MetricsBatchBuilder, STALE_NAN } from "@ingot/sdk";
 import {
   encodeExemplar,
   encodeHistogram,
   encodeLabelFields,
   ProtoWriter,
+  WriteRequestDecoder,
   writeMessageSeries,
   writeMetadata,
   writeSampleNumber,
-  WriteRequestDecoder,
 } from "../src/prompb/index.js";
 import { labelsOf, pbDecode, pbEncode } from "./prompb-helpers.js";
 
@@ -24,7 +18,10 @@ const T = 1_700_000_000_123;
 describe("prompb encoder", () => {
   it("writes samples protobufjs decodes exactly (specials, negative and zero timestamps)", () => {
     const w = new ProtoWriter(16);
-    const lf = encodeLabelFields(labelsFromObject({ __name__: "m", job: "j", "ünï": "cödé" }), labelsFromObject({ cluster: "c", job: "ext" }));
+    const lf = encodeLabelFields(
+      labelsFromObject({ __name__: "m", job: "j", ünï: "cödé" }),
+      labelsFromObject({ cluster: "c", job: "ext" }),
+    );
     const values = [1.5, 0, -0, -3, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN, 1e308, 5e-324, 42];
     const times = [T, T + 1, 0, -1, -1_700_000_000_000, 2 ** 52, 1, 127, 128, 16384];
     for (let i = 0; i < values.length; i++) writeSampleNumber(w, lf, times[i] as number, values[i] as number);
@@ -33,10 +30,16 @@ describe("prompb encoder", () => {
     for (let i = 0; i < values.length; i++) {
       const s = req.timeseries[i]!;
       // Series labels win over external ones; merged set stays sorted.
-      assert.deepEqual(s.labels.map((l) => l.name), ["__name__", "cluster", "job", "ünï"]);
-      assert.deepEqual(labelsOf(s), { __name__: "m", cluster: "c", job: "j", "ünï": "cödé" });
+      assert.deepEqual(
+        s.labels.map((l) => l.name),
+        ["__name__", "cluster", "job", "ünï"],
+      );
+      assert.deepEqual(labelsOf(s), { __name__: "m", cluster: "c", job: "j", ünï: "cödé" });
       assert.equal(s.samples.length, 1);
-      assert.ok(Object.is(s.samples[0]!.value, values[i]) || (values[i] === 0 && s.samples[0]!.value === 0), `value ${i}`);
+      assert.ok(
+        Object.is(s.samples[0]!.value, values[i]) || (values[i] === 0 && s.samples[0]!.value === 0),
+        `value ${i}`,
+      );
       assert.equal(s.samples[0]!.timestamp, times[i], `timestamp ${i}`);
     }
   });
@@ -62,12 +65,23 @@ describe("prompb encoder", () => {
       zeroThreshold: 1e-128,
       zeroCount: 2,
       resetHint: 2,
-      positiveSpans: [{ offset: -2, length: 2 }, { offset: 3, length: 1 }],
+      positiveSpans: [
+        { offset: -2, length: 2 },
+        { offset: 3, length: 1 },
+      ],
       positiveBuckets: [1, 4, 2],
       negativeSpans: [{ offset: 1, length: 1 }],
       negativeBuckets: [3],
     });
-    b.addHistogram(ref, T + 1, { count: 1.5, sum: -1, schema: -2, zeroThreshold: 0, zeroCount: 0.5, positiveSpans: [{ offset: 0, length: 1 }], positiveBuckets: [1] });
+    b.addHistogram(ref, T + 1, {
+      count: 1.5,
+      sum: -1,
+      schema: -2,
+      zeroThreshold: 0,
+      zeroCount: 0.5,
+      positiveSpans: [{ offset: 0, length: 1 }],
+      positiveBuckets: [1],
+    });
     const cols = b.build().histograms!;
     const w = new ProtoWriter();
     const lf = encodeLabelFields(["__name__", "h"]);
@@ -80,7 +94,7 @@ describe("prompb encoder", () => {
     msg.reset();
     encodeExemplar(msg, labelsFromObject({ trace_id: "abc" }), 0.25, T);
     writeMessageSeries(w, lf, 3, msg.bytes().slice());
-    writeMetadata(w, { family: "h", type: "histogram", help: "Help\nwith \"quotes\"", unit: "seconds" });
+    writeMetadata(w, { family: "h", type: "histogram", help: 'Help\nwith "quotes"', unit: "seconds" });
     const req = pbDecode(w.bytes());
     const h0 = req.timeseries[0]!.histograms[0]!;
     assert.equal(h0.count_int, 12);
@@ -90,7 +104,10 @@ describe("prompb encoder", () => {
     assert.equal(h0.zero_threshold, 1e-128);
     assert.equal(h0.reset_hint, "NO");
     assert.equal(h0.timestamp, T);
-    assert.deepEqual(h0.positive_spans, [{ offset: -2, length: 2 }, { offset: 3, length: 1 }]);
+    assert.deepEqual(h0.positive_spans, [
+      { offset: -2, length: 2 },
+      { offset: 3, length: 1 },
+    ]);
     assert.deepEqual(h0.positive_deltas, [1, 3, -2]);
     assert.deepEqual(h0.negative_deltas, [3]);
     const h1 = req.timeseries[1]!.histograms[0]!;
@@ -102,7 +119,9 @@ describe("prompb encoder", () => {
     assert.deepEqual(labelsOf(ex), { trace_id: "abc" });
     assert.equal(ex.value, 0.25);
     assert.equal(ex.timestamp, T);
-    assert.deepEqual(req.metadata, [{ type: "HISTOGRAM", metric_family_name: "h", help: 'Help\nwith "quotes"', unit: "seconds" }]);
+    assert.deepEqual(req.metadata, [
+      { type: "HISTOGRAM", metric_family_name: "h", help: 'Help\nwith "quotes"', unit: "seconds" },
+    ]);
   });
 
   it("grows its buffer and keeps long UTF-8 labels intact", () => {
@@ -122,17 +141,48 @@ describe("prompb decoder", () => {
     const bytes = pbEncode({
       timeseries: [
         {
-          labels: [{ name: "__name__", value: "a" }, { name: "job", value: "x" }],
-          samples: [{ value: 1, timestamp: T }, { value: -2.5, timestamp: T + 1000 }],
+          labels: [
+            { name: "__name__", value: "a" },
+            { name: "job", value: "x" },
+          ],
+          samples: [
+            { value: 1, timestamp: T },
+            { value: -2.5, timestamp: T + 1000 },
+          ],
           exemplars: [{ labels: [{ name: "trace_id", value: "t1" }], value: 9, timestamp: T }],
         },
         // Unsorted labels and an empty value: sorted and the empty label dropped.
-        { labels: [{ name: "z", value: "1" }, { name: "__name__", value: "b" }, { name: "e", value: "" }], samples: [{ value: 3, timestamp: -5 }] },
+        {
+          labels: [
+            { name: "z", value: "1" },
+            { name: "__name__", value: "b" },
+            { name: "e", value: "" },
+          ],
+          samples: [{ value: 3, timestamp: -5 }],
+        },
         {
           labels: [{ name: "__name__", value: "h" }],
-          histograms: [{ count_int: 5, sum: 1, schema: 1, zero_threshold: 0.001, zero_count_int: 1, positive_spans: [{ offset: 1, length: 2 }], positive_deltas: [2, 0], reset_hint: 3, timestamp: T }],
+          histograms: [
+            {
+              count_int: 5,
+              sum: 1,
+              schema: 1,
+              zero_threshold: 0.001,
+              zero_count_int: 1,
+              positive_spans: [{ offset: 1, length: 2 }],
+              positive_deltas: [2, 0],
+              reset_hint: 3,
+              timestamp: T,
+            },
+          ],
         },
-        { labels: [{ name: "__name__", value: "a" }, { name: "job", value: "x" }], samples: [{ value: 7, timestamp: T + 2000 }] },
+        {
+          labels: [
+            { name: "__name__", value: "a" },
+            { name: "job", value: "x" },
+          ],
+          samples: [{ value: 7, timestamp: T + 2000 }],
+        },
       ],
       metadata: [{ type: 1, metric_family_name: "a", help: "A counter", unit: "" }],
     });
@@ -168,11 +218,17 @@ describe("prompb decoder", () => {
   });
 
   it("rejects malformed input with a ProtoError, never hangs or crashes", () => {
-    const good = pbEncode({ timeseries: [{ labels: [{ name: "__name__", value: "a" }], samples: [{ value: 1, timestamp: T }] }] });
+    const good = pbEncode({
+      timeseries: [{ labels: [{ name: "__name__", value: "a" }], samples: [{ value: 1, timestamp: T }] }],
+    });
     const dec = new WriteRequestDecoder();
     for (let cut = 1; cut < good.length; cut++) {
       const b = new MetricsBatchBuilder();
-      assert.throws(() => dec.decode(good.subarray(0, cut), b), (e: Error) => e.name === "ProtoError" || e instanceof RangeError, `cut ${cut}`);
+      assert.throws(
+        () => dec.decode(good.subarray(0, cut), b),
+        (e: Error) => e.name === "ProtoError" || e instanceof RangeError,
+        `cut ${cut}`,
+      );
     }
     assert.throws(() => dec.decode(Uint8Array.from([0x0f, 1, 2]), new MetricsBatchBuilder()), /wire type/);
   });

@@ -141,7 +141,16 @@ export class ProtoReader {
   }
 }
 
-const TYPES: MetricType[] = ["unknown", "counter", "gauge", "histogram", "gaugehistogram", "summary", "info", "stateset"];
+const TYPES: MetricType[] = [
+  "unknown",
+  "counter",
+  "gauge",
+  "histogram",
+  "gaugehistogram",
+  "summary",
+  "info",
+  "stateset",
+];
 
 /** Statistics of one decoded request. */
 export interface DecodeStats {
@@ -280,7 +289,7 @@ export class WriteRequestDecoder {
     const ref = table.intern(this.decodeLabels(buf, s, e));
     if (idx === undefined) {
       this.cacheHash.set(h, this.cacheRef.length);
-      this.cacheBytes.push(buf.slice(s, e));
+      this.cacheBytes.push(Uint8Array.prototype.slice.call(buf, s, e));
       this.cacheRef.push(ref);
     } else this.cacheHash.set(h, -1); // collision: stop caching this hash
     return ref;

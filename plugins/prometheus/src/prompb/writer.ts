@@ -67,11 +67,11 @@ export class ProtoWriter {
     let lo: number;
     let hi: number;
     if (v >= 0) {
-      lo = v % TWO32 >>> 0;
+      lo = (v % TWO32) >>> 0;
       hi = Math.floor(v / TWO32) >>> 0;
     } else {
       const a = -v;
-      lo = a % TWO32 >>> 0;
+      lo = (a % TWO32) >>> 0;
       hi = Math.floor(a / TWO32) >>> 0;
       // Two's complement of (hi, lo).
       hi = ~hi >>> 0;
@@ -325,8 +325,34 @@ export function encodeHistogram(w: ProtoWriter, h: NativeHistogramColumns, i: nu
     w.byte(0x39);
     w.double(zc);
   }
-  writeSide(w, h.negativeSpanStart, h.negativeSpanOffsets, h.negativeSpanLengths, i, h.negativeBuckets, nb0, nb1, 0x42, 0x4a, 0x52, integral);
-  writeSide(w, h.positiveSpanStart, h.positiveSpanOffsets, h.positiveSpanLengths, i, h.positiveBuckets, pb0, pb1, 0x5a, 0x62, 0x6a, integral);
+  writeSide(
+    w,
+    h.negativeSpanStart,
+    h.negativeSpanOffsets,
+    h.negativeSpanLengths,
+    i,
+    h.negativeBuckets,
+    nb0,
+    nb1,
+    0x42,
+    0x4a,
+    0x52,
+    integral,
+  );
+  writeSide(
+    w,
+    h.positiveSpanStart,
+    h.positiveSpanOffsets,
+    h.positiveSpanLengths,
+    i,
+    h.positiveBuckets,
+    pb0,
+    pb1,
+    0x5a,
+    0x62,
+    0x6a,
+    integral,
+  );
   const hint = h.resetHints[i] as number;
   if (hint !== 0) {
     w.byte(0x70);

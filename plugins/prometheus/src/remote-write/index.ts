@@ -1,4 +1,9 @@
 // Component definitions of this area, keyed by the names in ./manifest.json.
 import type { ComponentDefinition } from "@ingot/sdk";
+import { remoteWrite } from "./component.js";
 
-export const components: Record<string, ComponentDefinition> = {};
+export type { RemoteWriteArguments, RemoteWriteExports } from "./component.js";
+
+export const components: Record<string, ComponentDefinition> = {
+  "prometheus.remote_write": remoteWrite as ComponentDefinition,
+};

@@ -1,0 +1,557 @@
+// The write-ahead log of prometheus.remote_write: numbered segment files under
+// <dataPath>/wal holding framed records, written before append() returns.
+//
+// Record framing: type (u8), payload length (u32 LE), CRC32 of the payload (u32 LE),
+// payload. Payloads (varints are protobuf-style; refs are WAL series refs):
+//   SERIES     count, then per series: ref, label count, (name, value) as length+UTF-8
+//   SAMPLES    count, base timestamp (zigzag), then per sample: ref, zigzag ts delta,
+//              8 raw little-endian value bytes (exact bits, stale markers kept)
+//   EXEMPLARS  count, then per exemplar: ref, ts as float64, length, prometheus.Exemplar bytes
+//   HISTOGRAMS count, then per histogram: ref, ts as float64, length, prometheus.Histogram bytes
+// Series refs are the refs of the WAL's SeriesTable. Truncation cuts a new segment that
+// starts with every known series, so deleting older segments never loses a definition.
+//
+// Durability: records are written with write(2) before append() returns, so they
+// survive a crash of the process (SIGKILL) at once; the file is fdatasync'ed at most
+// every `syncIntervalMs` (default 1s), on segment cut and on close, bounding what a
+// power loss can take.
+import {
+  closeSync,
+  fdatasyncSync,
+  ftruncateSync,
+  openSync,
+  readdirSync,
+  readSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { join } from "node:path";
+import { crc32 } from "node:zlib";
+import { type Labels, type MetricsBatch, SeriesTable } from "@ingot/sdk";
+import { encodeExemplar, encodeHistogram, ProtoWriter } from "../prompb/index.js";
+
+export const REC_SERIES = 1;
+export const REC_SAMPLES = 2;
+export const REC_EXEMPLARS = 3;
+export const REC_HISTOGRAMS = 4;
+const HEADER = 9;
+
+/** A position in the WAL: segment index and byte offset in it. */
+export interface WalPosition {
+  seg: number;
+  off: number;
+}
+
+export function comparePos(a: WalPosition, b: WalPosition): number {
+  return a.seg !== b.seg ? a.seg - b.seg : a.off - b.off;
+}
+
+interface Segment {
+  index: number;
+  size: number;
+  lastWriteMs: number;
+}
+
+export interface WalOptions {
+  dir: string;
+  segmentSize?: number;
+  syncIntervalMs?: number;
+  log?: (level: "info" | "warn", msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface WalStats {
+  replayedRecords: number;
+  corruptions: number;
+}
+
+const segName = (i: number) => String(i).padStart(8, "0");
+
+export class Wal {
+  readonly series = new SeriesTable();
+  readonly dir: string;
+  private readonly segmentSize: number;
+  private readonly syncInterval: number;
+  private readonly log: NonNullable<WalOptions["log"]>;
+  private segments: Segment[] = [];
+  private fd = -1;
+  private dirty = false;
+  private lastSync = 0;
+  private syncTimer?: NodeJS.Timeout;
+  private readonly w = new ProtoWriter(1 << 16);
+  private readonly body = new ProtoWriter(1 << 16);
+  private readonly msg = new ProtoWriter(1024);
+  private readonly sw = new ProtoWriter(1 << 16);
+  private readonly ew = new ProtoWriter(1024);
+  private readonly hw = new ProtoWriter(1024);
+  private readonly listeners = new Set<() => void>();
+  readonly stats: WalStats = { replayedRecords: 0, corruptions: 0 };
+  samplesAppended = 0;
+  exemplarsAppended = 0;
+  histogramsAppended = 0;
+  bytesWritten = 0;
+  fsyncs = 0;
+  highestTimestampMs = 0;
+  /** Refs whose labels were lost (a definition missing after corruption). */
+  readonly missing = new Set<number>();
+
+  constructor(opts: WalOptions) {
+    this.dir = opts.dir;
+    this.segmentSize = opts.segmentSize ?? 64 * 1024 * 1024;
+    this.syncInterval = opts.syncIntervalMs ?? 1000;
+    this.log = opts.log ?? (() => {});
+  }
+
+  /** Reads existing segments (rebuilding the series), repairs a torn tail, and starts a new segment. */
+  open(): void {
+    const names = readdirSync(this.dir)
+      .filter((n) => /^\d{8}$/.test(n))
+      .sort();
+    for (let k = 0; k < names.length; k++) {
+      const index = Number(names[k]);
+      const path = join(this.dir, names[k] as string);
+      const st = statSync(path);
+      const seg: Segment = { index, size: st.size, lastWriteMs: st.mtimeMs };
+      const valid = this.scan(seg, (type, buf, s, e) => {
+        this.stats.replayedRecords++;
+        if (type === REC_SERIES) this.replaySeries(buf, s, e);
+      });
+      if (valid < st.size) {
+        this.stats.corruptions++;
+        this.log("warn", "WAL segment corrupt or torn; truncating it", {
+          segment: index,
+          offset: valid,
+          size: st.size,
+        });
+        const fd = openSync(path, "r+");
+        ftruncateSync(fd, valid);
+        closeSync(fd);
+        seg.size = valid;
+      }
+      this.segments.push(seg);
+    }
+    const next = (this.segments.at(-1)?.index ?? 0) + 1;
+    this.openSegment(next);
+  }
+
+  private replaySeries(buf: Uint8Array, s: number, e: number): void {
+    const r = new Cursor(buf, s, e);
+    const n = r.uvarint();
+    for (let i = 0; i < n; i++) {
+      const ref = r.uvarint();
+      const nl = r.uvarint();
+      const labels: string[] = [];
+      for (let j = 0; j < nl * 2; j++) labels.push(r.string());
+      if (ref < this.series.size) continue;
+      while (this.series.size < ref) {
+        // A gap: a definition was lost. Reserve the ref with a unique placeholder.
+        this.missing.add(this.series.size);
+        this.series.intern(["__ingot_missing_series__", String(this.series.size)]);
+      }
+      this.series.intern(labels);
+    }
+  }
+
+  /** Calls visit for every valid record of a segment; returns the offset after the last valid record. */
+  private scan(seg: Segment, visit: (type: number, buf: Uint8Array, s: number, e: number) => void): number {
+    let pos = 0;
+    const reader = new SegmentReader(this.dir);
+    for (;;) {
+      const rec = reader.next(seg.index, pos, seg.size);
+      if (rec === null) {
+        reader.close();
+        return pos;
+      }
+      try {
+        visit(rec.type, rec.buf, rec.start, rec.end);
+      } catch {
+        reader.close();
+        return pos;
+      }
+      pos = rec.next;
+    }
+  }
+
+  private openSegment(index: number): void {
+    this.fd = openSync(join(this.dir, segName(index)), "a");
+    this.segments.push({ index, size: 0, lastWriteMs: Date.now() });
+  }
+
+  get current(): Segment {
+    return this.segments.at(-1) as Segment;
+  }
+
+  /** The position after the last record written. */
+  end(): WalPosition {
+    const c = this.current;
+    return { seg: c.index, off: c.size };
+  }
+
+  /** The index of the oldest segment on disk. */
+  firstSegment(): number {
+    return (this.segments[0] as Segment).index;
+  }
+
+  segmentSizeOf(index: number): number {
+    const s = this.segments.find((x) => x.index === index);
+    return s ? s.size : -1;
+  }
+
+  /** The segment after `index` that exists, or -1. */
+  nextSegment(index: number): number {
+    for (const s of this.segments) if (s.index > index) return s.index;
+    return -1;
+  }
+
+  onAppend(f: () => void): () => void {
+    this.listeners.add(f);
+    return () => this.listeners.delete(f);
+  }
+
+  /** Writes a batch (new series first) to the WAL. Returns once the bytes are written. */
+  append(batch: MetricsBatch): void {
+    const w = this.w;
+    w.reset();
+    const map = this.refMap(batch);
+    const newSeries = this.body;
+    newSeries.reset();
+    let nNew = 0;
+    const resolve = (ref: number): number => {
+      const m = map.arr;
+      if (ref < m.length && m[ref] !== 0) return (m[ref] as number) - 1;
+      const before = this.series.size;
+      const walRef = this.series.intern(batch.series.labels(ref));
+      if (this.series.size > before) {
+        writeSeries(newSeries, walRef, batch.series.labels(ref));
+        nNew++;
+      }
+      if (ref >= map.arr.length) {
+        let n = map.arr.length * 2;
+        while (n <= ref) n *= 2;
+        const a = new Uint32Array(n);
+        a.set(map.arr);
+        map.arr = a;
+      }
+      map.arr[ref] = walRef + 1;
+      return walRef;
+    };
+    // Samples body first (it may discover new series), written after the series record.
+    const samples = this.sw;
+    samples.reset();
+    const n = batch.length;
+    if (n > 0) {
+      const ts = batch.timestamps;
+      const base = Math.round(ts[0] as number);
+      samples.uvarint32(n);
+      samples.svarint(base);
+      const bytes = new Uint8Array(batch.values.buffer, batch.values.byteOffset, n * 8);
+      let hi = this.highestTimestampMs;
+      for (let i = 0; i < n; i++) {
+        const t = Math.round(ts[i] as number);
+        if (t > hi) hi = t;
+        samples.uvarint32(resolve(batch.refs[i] as number));
+        samples.svarint(t - base);
+        samples.ensure(8);
+        samples.buf.set(bytes.subarray(i * 8, i * 8 + 8), samples.pos);
+        samples.pos += 8;
+      }
+      this.highestTimestampMs = hi;
+    }
+    let exemplars: ProtoWriter | undefined;
+    const ex = batch.exemplars;
+    if (ex && ex.length > 0) {
+      exemplars = this.ew;
+      exemplars.reset();
+      exemplars.uvarint32(ex.length);
+      for (let i = 0; i < ex.length; i++) {
+        const t = ex.timestamps[i] as number;
+        exemplars.uvarint32(resolve(ex.refs[i] as number));
+        exemplars.double(t);
+        this.msg.reset();
+        encodeExemplar(this.msg, ex.labels[i] as Labels, ex.values[i] as number, t);
+        exemplars.uvarint32(this.msg.pos);
+        exemplars.raw(this.msg.bytes());
+      }
+    }
+    let hists: ProtoWriter | undefined;
+    const h = batch.histograms;
+    if (h && h.length > 0) {
+      hists = this.hw;
+      hists.reset();
+      hists.uvarint32(h.length);
+      for (let i = 0; i < h.length; i++) {
+        const t = h.timestamps[i] as number;
+        if (t > this.highestTimestampMs) this.highestTimestampMs = t;
+        hists.uvarint32(resolve(h.refs[i] as number));
+        hists.double(t);
+        this.msg.reset();
+        encodeHistogram(this.msg, h, i);
+        hists.uvarint32(this.msg.pos);
+        hists.raw(this.msg.bytes());
+      }
+    }
+    if (nNew > 0) {
+      const body = new ProtoWriter(newSeries.pos + 8);
+      body.uvarint32(nNew);
+      body.raw(newSeries.bytes());
+      frame(w, REC_SERIES, body.bytes());
+    }
+    if (n > 0) frame(w, REC_SAMPLES, samples.bytes());
+    if (exemplars) frame(w, REC_EXEMPLARS, exemplars.bytes());
+    if (hists) frame(w, REC_HISTOGRAMS, hists.bytes());
+    if (w.pos === 0) return;
+    this.samplesAppended += n;
+    this.exemplarsAppended += ex?.length ?? 0;
+    this.histogramsAppended += h?.length ?? 0;
+    this.write(w.bytes());
+  }
+
+  private write(b: Uint8Array): void {
+    if (this.current.size > 0 && this.current.size + b.length > this.segmentSize) this.cut();
+    let off = 0;
+    while (off < b.length) off += writeSync(this.fd, b, off, b.length - off);
+    const c = this.current;
+    c.size += b.length;
+    c.lastWriteMs = Date.now();
+    this.bytesWritten += b.length;
+    this.dirty = true;
+    this.scheduleSync();
+    for (const f of this.listeners) f();
+  }
+
+  private scheduleSync(): void {
+    if (this.syncTimer) return;
+    const wait = Math.max(0, this.lastSync + this.syncInterval - Date.now());
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = undefined;
+      this.sync();
+    }, wait);
+    this.syncTimer.unref();
+  }
+
+  sync(): void {
+    if (!this.dirty || this.fd < 0) return;
+    fdatasyncSync(this.fd);
+    this.fsyncs++;
+    this.dirty = false;
+    this.lastSync = Date.now();
+  }
+
+  /** Closes the current segment and starts the next one, beginning with every known series. */
+  cut(): void {
+    this.sync();
+    closeSync(this.fd);
+    this.openSegment(this.current.index + 1);
+    this.writeAllSeries();
+  }
+
+  private writeAllSeries(): void {
+    const n = this.series.size;
+    if (n === 0) return;
+    const CHUNK = 10000;
+    for (let s = 0; s < n; s += CHUNK) {
+      const body = new ProtoWriter(1 << 16);
+      const e = Math.min(n, s + CHUNK);
+      body.uvarint32(e - s);
+      for (let ref = s; ref < e; ref++) writeSeries(body, ref, this.series.labels(ref));
+      const w = new ProtoWriter(body.pos + 16);
+      frame(w, REC_SERIES, body.bytes());
+      const b = w.bytes();
+      let off = 0;
+      while (off < b.length) off += writeSync(this.fd, b, off, b.length - off);
+      this.current.size += b.length;
+      this.bytesWritten += b.length;
+    }
+    this.dirty = true;
+  }
+
+  /**
+   * Truncation: deletes closed segments that every reader has passed and that are older
+   * than minKeepaliveMs, and any closed segment older than maxKeepaliveMs. Cuts a new
+   * segment first so the current one can be deleted next time. Returns deleted indexes.
+   */
+  truncate(lowestNeeded: number, minKeepaliveMs: number, maxKeepaliveMs: number, now = Date.now()): number[] {
+    if (this.current.size > 0) this.cut();
+    const deleted: number[] = [];
+    const keep: Segment[] = [];
+    for (const s of this.segments) {
+      const closed = s !== this.current;
+      const age = now - s.lastWriteMs;
+      const passed = s.index < lowestNeeded;
+      if (closed && ((passed && age >= minKeepaliveMs) || age >= maxKeepaliveMs)) {
+        try {
+          unlinkSync(join(this.dir, segName(s.index)));
+        } catch {
+          // already gone
+        }
+        deleted.push(s.index);
+      } else keep.push(s);
+    }
+    this.segments = keep;
+    return deleted;
+  }
+
+  segmentCount(): number {
+    return this.segments.length;
+  }
+
+  close(): void {
+    if (this.syncTimer) clearTimeout(this.syncTimer);
+    this.syncTimer = undefined;
+    if (this.fd >= 0) {
+      this.sync();
+      closeSync(this.fd);
+      this.fd = -1;
+    }
+  }
+
+  // Producer table id -> producer ref -> WAL ref + 1 (0 unknown).
+  private readonly refMapObjs = new Map<number, { arr: Uint32Array }>();
+
+  private refMap(batch: MetricsBatch): { arr: Uint32Array } {
+    const id = batch.series.id;
+    let m = this.refMapObjs.get(id);
+    if (!m) {
+      m = { arr: new Uint32Array(Math.max(64, batch.series.size)) };
+      this.refMapObjs.set(id, m);
+      // Keep the maps of the 32 most recent tables.
+      if (this.refMapObjs.size > 32) this.refMapObjs.delete(this.refMapObjs.keys().next().value as number);
+    }
+    return m;
+  }
+}
+
+function writeSeries(w: ProtoWriter, ref: number, labels: Labels): void {
+  w.uvarint32(ref);
+  w.uvarint32(labels.length >> 1);
+  for (const s of labels) {
+    const b = utf8.encode(s);
+    w.uvarint32(b.length);
+    w.raw(b);
+  }
+}
+
+const utf8 = new TextEncoder();
+const utf8d = new TextDecoder();
+
+function frame(w: ProtoWriter, type: number, payload: Uint8Array): void {
+  w.ensure(HEADER + payload.length);
+  const p = w.pos;
+  const buf = w.buf;
+  buf[p] = type;
+  const len = payload.length;
+  const crc = crc32(payload);
+  buf[p + 1] = len;
+  buf[p + 2] = len >>> 8;
+  buf[p + 3] = len >>> 16;
+  buf[p + 4] = len >>> 24;
+  buf[p + 5] = crc;
+  buf[p + 6] = crc >>> 8;
+  buf[p + 7] = crc >>> 16;
+  buf[p + 8] = crc >>> 24;
+  buf.set(payload, p + HEADER);
+  w.pos = p + HEADER + len;
+}
+
+/** A record read back from a segment; buf[start, end) is the payload. */
+export interface WalRecord {
+  type: number;
+  buf: Uint8Array;
+  start: number;
+  end: number;
+  /** Offset of the next record in the segment. */
+  next: number;
+}
+
+/** Reads records from segment files through a reusable buffer. */
+export class SegmentReader {
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private bufSeg = -1;
+  private bufOff = 0;
+  private bufLen = 0;
+  private fd = -1;
+  private fdSeg = -1;
+
+  constructor(private readonly dir: string) {}
+
+  /** The record at (seg, off) if complete and valid within limit bytes, else null. */
+  next(seg: number, off: number, limit: number): WalRecord | null {
+    if (off + HEADER > limit) return null;
+    if (!this.load(seg, off, HEADER)) return null;
+    let p = off - this.bufOff;
+    const type = this.buf[p] as number;
+    const len = this.buf.readUInt32LE(p + 1);
+    const crc = this.buf.readUInt32LE(p + 5);
+    if (type < REC_SERIES || type > REC_HISTOGRAMS || off + HEADER + len > limit) return null;
+    if (!this.load(seg, off, HEADER + len)) return null;
+    p = off - this.bufOff;
+    const payload = this.buf.subarray(p + HEADER, p + HEADER + len);
+    if (crc32(payload) !== crc) return null;
+    return { type, buf: this.buf, start: p + HEADER, end: p + HEADER + len, next: off + HEADER + len };
+  }
+
+  private load(seg: number, off: number, n: number): boolean {
+    if (seg === this.bufSeg && off >= this.bufOff && off + n <= this.bufOff + this.bufLen) return true;
+    if (this.fdSeg !== seg) {
+      this.close();
+      try {
+        this.fd = openSync(join(this.dir, segName(seg)), "r");
+      } catch {
+        return false;
+      }
+      this.fdSeg = seg;
+    }
+    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n * 2);
+    const got = readSync(this.fd, this.buf, 0, this.buf.length, off);
+    this.bufSeg = seg;
+    this.bufOff = off;
+    this.bufLen = got;
+    return got >= n;
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+    this.fdSeg = -1;
+    this.bufSeg = -1;
+  }
+}
+
+/** A varint cursor over WAL payloads. */
+export class Cursor {
+  constructor(
+    public buf: Uint8Array,
+    public pos: number,
+    public end: number,
+  ) {}
+
+  uvarint(): number {
+    let v = 0;
+    let mul = 1;
+    for (;;) {
+      if (this.pos >= this.end) throw new Error("truncated WAL record");
+      const b = this.buf[this.pos++] as number;
+      v += (b & 127) * mul;
+      if (b < 128) return v;
+      mul *= 128;
+    }
+  }
+
+  svarint(): number {
+    const v = this.uvarint();
+    return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
+  }
+
+  string(): string {
+    const n = this.uvarint();
+    const s = this.pos;
+    this.pos += n;
+    return utf8d.decode(this.buf.subarray(s, s + n));
+  }
+
+  double(): number {
+    const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getFloat64(0, true);
+    this.pos += 8;
+    return v;
+  }
+}
