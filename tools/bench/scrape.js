@@ -11,7 +11,8 @@
 // measurement window [30]; --repeats N [3]; --warmup SEC (harness default: max(15, 3×interval));
 // --ceiling LIST series counts at --ceiling-interval [1s], 1 run of --ceiling-duration [15] s
 // each, instead of --sizes; --subjects prom-agent,ingot [both]; --out FILE results JSON
-// [tools/bench/results/scrape-<time>.json]; --markdown FILE also write the summary table.
+// [tools/bench/results/scrape-<time>.json]; --markdown FILE also write the summary table;
+// --ingot-subject FILE another subject JSON for "ingot" [tools/bench/subjects/ingot.json].
 //
 // Needs `npm run build` (Ingot), Debian's prometheus (.ci/run installs it) and the
 // harness's npm dependencies. The harness is used where it is (../shared/bench, or
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     "ceiling-interval": { type: "string", default: "1s" },
     "ceiling-duration": { type: "string", default: "15" },
     subjects: { type: "string", default: "prom-agent,ingot" },
+    "ingot-subject": { type: "string", default: join(here, "subjects", "ingot.json") },
     out: { type: "string" },
     markdown: { type: "string" },
     "keep-workdirs": { type: "boolean", default: false },
@@ -92,7 +94,7 @@ function npmCi(dir) {
 function subjectArgs() {
   const out = [];
   for (const s of values.subjects.split(",").map((x) => x.trim())) {
-    if (s === "ingot") out.push("--subject", join(here, "subjects", "ingot.json"));
+    if (s === "ingot") out.push("--subject", resolve(values["ingot-subject"]));
     else out.push("--subject", s);
   }
   return out;
