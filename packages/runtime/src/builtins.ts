@@ -1,7 +1,7 @@
 // Built-in configuration blocks: blocks the runtime handles itself instead of a
-// plugin. Today that is `logging`; the module blocks of a later issue (`declare`,
-// `argument`, `export`, `import.*`, `foreach`) are reserved here and plug in by
-// adding a BuiltinBlock (or a richer node kind) under their name.
+// plugin. Today that is `logging`; the module blocks (`declare`, `argument`, `export`,
+// `import.file`, `import.string`) live in modules/ and are planned in plan.ts;
+// `foreach` and the remote imports are reserved here.
 import {
   type CompiledComponentSchemas,
   compileComponentSchemas,
@@ -66,11 +66,9 @@ export const builtinBlocks: ReadonlyMap<string, BuiltinBlock> = new Map([[loggin
  * gets today. Module support replaces these entries with BuiltinBlocks.
  */
 export function reservedBlockMessage(name: string): string | undefined {
-  if (name === "declare" || name === "argument" || name === "export" || name === "foreach") {
-    return `the "${name}" block is not supported yet: modules arrive in a later Ingot version`;
-  }
-  if (name === "import" || name.startsWith("import.")) {
-    return `the "${name}" block is not supported yet: modules arrive in a later Ingot version`;
+  if (name === "foreach") return `the "foreach" block is not supported yet`;
+  if (name === "import" || (name.startsWith("import.") && name !== "import.file" && name !== "import.string")) {
+    return `the "${name}" block is not supported yet: import.file and import.string are available`;
   }
   if (name === "tracing") return `the "tracing" block is not supported by Ingot`;
   return undefined;

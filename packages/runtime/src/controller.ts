@@ -5,6 +5,7 @@
 // atomically (all-or-nothing before anything changes) and stops components sources
 // before sinks.
 import { mkdir } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { CompiledComponentSchemas, ComponentContext, Logger, RootLogger, Stability } from "@ingot/sdk";
 import {
@@ -20,7 +21,7 @@ import {
 } from "@ingot/syntax";
 import type { ConfigSource, LoadResult } from "./api.js";
 import type { BuiltinContext } from "./builtins.js";
-import { parseSources } from "./config.js";
+import { type ConfigBlock, parseSources } from "./config.js";
 import { deepEqual } from "./deep-equal.js";
 import type { PluginRegistry } from "./discovery.js";
 import { health } from "./health.js";
@@ -29,6 +30,9 @@ import { BuiltinNode, ComponentNode, type RuntimeNode } from "./node.js";
 import type { ComponentSpec, NodeSpec, Plan } from "./plan.js";
 import { planGraph } from "./plan.js";
 import type { DefinitionResult, PluginModules } from "./plugin-module.js";
+import { sameRevision } from "./modules/blocks.js";
+import type { ModuleContext, ModuleHost, Subgraph } from "./modules/context.js";
+import { ModuleScope } from "./modules/scope.js";
 import { placeholderExportsOf, scopeFor } from "./scope.js";
 
 export interface ControllerOptions {
@@ -38,6 +42,14 @@ export interface ControllerOptions {
   storagePath: string;
   stabilityLevel: Stability;
   metrics: RuntimeRegistry;
+  /** Set for the graph of a custom component instance (nested inside another controller). */
+  nested?: boolean;
+}
+
+/** The root module's context: module_path is the directory of the first config file. */
+export function rootModuleContext(sources: readonly ConfigSource[]): ModuleContext {
+  const first = sources[0]?.name;
+  return { scope: new ModuleScope(), modulePath: first ? resolve(dirname(first)) : process.cwd(), prefix: "" };
 }
 
 /** A pre-evaluation result a load may reuse when the exports it read are unchanged. */
@@ -133,12 +145,58 @@ export class Controller {
 
   private readonly builtinCtx: BuiltinContext;
   metrics!: ControllerMetrics;
+  /** The module this graph runs in (the root, or a custom component instance). */
+  private moduleCtx: ModuleContext = { scope: new ModuleScope(), modulePath: process.cwd(), prefix: "" };
+  private readonly host: ModuleHost;
 
   constructor(private readonly opts: ControllerOptions) {
     this.builtinCtx = {
       logger: opts.logger,
       initialLogging: { level: opts.logger.level, format: opts.logger.format },
     };
+    const controller = this;
+    this.host = {
+      get ctx() {
+        return controller.moduleCtx;
+      },
+      importSnapshot: (id) => {
+        const n = this.nodes.get(id);
+        const raw = n?.kind === "component" ? (n.exportsRaw as { snapshot?: unknown } | undefined) : undefined;
+        return raw?.snapshot as ReturnType<ModuleHost["importSnapshot"]>;
+      },
+      createSubgraph: () => this.createSubgraph(),
+    };
+  }
+
+  /** A controller for a custom component instance's body, sharing this one's plugins and metrics. */
+  private createSubgraph(): Subgraph {
+    const sub = new Controller({ ...this.opts, nested: true });
+    sub.metrics = this.metrics;
+    sub.httpAddress = this.httpAddress;
+    return {
+      loadBlocks: (blocks, ctx) => sub.loadBlocks(blocks, ctx),
+      shutdown: (ms) => sub.shutdown(ms),
+      allComponentNodes: () => sub.allComponentNodes(),
+      health: () => {
+        let worst: ReturnType<ComponentNode["health"]> | undefined;
+        const rank = { healthy: 0, unknown: 1, unhealthy: 2, exited: 3 } as const;
+        for (const n of sub.componentNodes()) {
+          const h = n.health();
+          if (!worst || rank[h.state] > rank[worst.state]) worst = h;
+        }
+        return worst;
+      },
+    };
+  }
+
+  /** Every component node, those inside custom components too (ids are global: `b.cc/x.y.z`). */
+  allComponentNodes(): ComponentNode[] {
+    const out: ComponentNode[] = [];
+    for (const n of this.componentNodes()) {
+      out.push(n);
+      if (n.nestedComponents) out.push(...n.nestedComponents());
+    }
+    return out;
   }
 
   private get logger(): Logger {
@@ -190,7 +248,18 @@ export class Controller {
     return p;
   }
 
-  private async doLoad(sources: readonly ConfigSource[]): Promise<LoadResult> {
+  /** Loads the body of a custom component (already parsed) in its module context. */
+  loadBlocks(blocks: readonly ConfigBlock[], ctx: ModuleContext): Promise<LoadResult> {
+    const p = this.chain.then(() => this.doLoad(undefined, blocks, ctx));
+    this.chain = p.catch(() => undefined);
+    return p;
+  }
+
+  private async doLoad(
+    sources: readonly ConfigSource[] | undefined,
+    moduleBlocks?: readonly ConfigBlock[],
+    ctx?: ModuleContext,
+  ): Promise<LoadResult> {
     if (this.closed) {
       return {
         ok: false,
@@ -205,33 +274,55 @@ export class Controller {
       };
     }
     const started = performance.now();
-    const parsed = parseSources(sources);
-    const diagnostics = [...parsed.diagnostics];
-    if (hasErrors(diagnostics)) return { ok: false, diagnostics };
+    let blocks: readonly ConfigBlock[];
+    const diagnostics: Diagnostic[] = [];
+    if (sources) {
+      const parsed = parseSources(sources);
+      diagnostics.push(...parsed.diagnostics);
+      if (hasErrors(diagnostics)) return { ok: false, diagnostics };
+      blocks = parsed.blocks;
+      ctx = rootModuleContext(sources);
+    } else blocks = moduleBlocks ?? [];
+    const previousCtx = this.moduleCtx;
+    this.moduleCtx = ctx ?? previousCtx;
 
-    const plan = planGraph(parsed.blocks, { registry: this.opts.registry, stabilityLevel: this.opts.stabilityLevel });
+    const plan = planGraph(blocks, {
+      registry: this.opts.registry,
+      stabilityLevel: this.opts.stabilityLevel,
+      host: this.host,
+    });
     diagnostics.push(...plan.diagnostics);
-    if (hasErrors(diagnostics)) return { ok: false, diagnostics };
+    if (hasErrors(diagnostics)) {
+      this.moduleCtx = previousCtx;
+      return { ok: false, diagnostics };
+    }
 
     const definitions = await this.importDefinitions(plan);
     const trial = this.preEvaluate(plan);
     diagnostics.push(...trial.diagnostics);
-    if (hasErrors(diagnostics)) return { ok: false, diagnostics };
+    if (hasErrors(diagnostics)) {
+      this.moduleCtx = previousCtx;
+      return { ok: false, diagnostics };
+    }
 
     // Everything checks out: apply. From here on failures are per node.
-    this.logger.info("starting complete graph evaluation");
-    this.metrics.evaluating.set(1);
+    const nested = this.opts.nested === true;
+    if (nested) this.logger.debug("starting module graph evaluation", { module: this.moduleCtx.prefix });
+    else this.logger.info("starting complete graph evaluation");
+    if (!nested) this.metrics.evaluating.set(1);
     await this.pauseQueue();
     try {
       diagnostics.push(...(await this.apply(plan, definitions, trial.results)));
     } finally {
-      this.metrics.evaluating.set(0);
+      if (!nested) this.metrics.evaluating.set(0);
       this.resumeQueue();
     }
     this.ready = true;
-    this.logger.info("finished complete graph evaluation", {
-      duration: `${(performance.now() - started).toFixed(3)}ms`,
-    });
+    if (!nested) {
+      this.logger.info("finished complete graph evaluation", {
+        duration: `${(performance.now() - started).toFixed(3)}ms`,
+      });
+    }
     return { ok: true, diagnostics };
   }
 
@@ -268,7 +359,7 @@ export class Controller {
     const isPlaceholder = (id: string) => existing(id) === undefined;
     for (const spec of plan.order) {
       const schemas = spec.kind === "component" ? spec.component.schemas : spec.builtin.schemas;
-      const scope = scopeFor(spec.references, exportsOf);
+      const scope = scopeFor(spec.references, exportsOf, this.constants());
       const r = schemas.decodeArguments(spec.block.body, scope, spec.source, blockRange(spec.block));
       if (!r.ok) {
         diagnostics.push(...filterPlaceholderDiagnostics(r.diagnostics, spec, isPlaceholder));
@@ -321,8 +412,8 @@ export class Controller {
         if (spec.kind === "component") (node as ComponentNode).spec = spec;
         else (node as BuiltinNode).spec = spec;
       } else if (spec.kind === "component") {
-        const cn = new ComponentNode(spec, this.logger, this.opts.storagePath);
-        this.opts.metrics.addComponent(cn.id, cn.registry);
+        const cn = new ComponentNode(spec, this.logger, this.opts.storagePath, this.moduleCtx.prefix);
+        this.opts.metrics.addComponent(cn.globalId, cn.registry);
         node = cn;
       } else {
         node = new BuiltinNode(spec);
@@ -378,10 +469,19 @@ export class Controller {
   // ---- evaluation ----
 
   private scopeOf(node: RuntimeNode) {
-    return scopeFor(node.spec.references, (id) => {
-      const n = this.nodes.get(id);
-      return n ? n.exportsValue : new Map();
-    });
+    return scopeFor(
+      node.spec.references,
+      (id) => {
+        const n = this.nodes.get(id);
+        return n ? n.exportsValue : new Map();
+      },
+      this.constants(),
+    );
+  }
+
+  /** module_path for this graph's expressions. */
+  private constants(): ObjectValue {
+    return new Map([["module_path", this.moduleCtx.modulePath]]);
   }
 
   /** Evaluates one node: decode, then build or update. Returns the problems found. */
@@ -438,14 +538,16 @@ export class Controller {
     if (Array.isArray(decoded)) return decoded;
     const args = decoded;
     if (!node.instance) return this.build(node, spec, args);
-    if (!deepEqual(node.args, args)) {
+    const revision = spec.component.revision?.();
+    if (!deepEqual(node.args, args) || !sameRevision(revision, node.revision)) {
       try {
         node.noteSecrets(args);
         await node.instance.update(args);
         node.setArgs(args);
+        node.revision = revision;
       } catch (e) {
         // The component keeps running with its previous arguments.
-        const msg = `updating component: ${errorMessage(e)}`;
+        const msg = spec.component.customComponent ? errorMessage(e) : `updating component: ${errorMessage(e)}`;
         node.evalHealth = health("unhealthy", `component evaluation failed: ${msg}`);
         return [atBlock(spec.source, spec.block, `Failed to build component: ${msg}`)];
       }
@@ -463,14 +565,17 @@ export class Controller {
     try {
       await mkdir(node.dataPath, { recursive: true });
       node.noteSecrets(args);
+      node.revision = spec.component.revision?.();
       const instance = await node.definition.build(this.contextFor(node), args);
       if (!instance || typeof instance.run !== "function" || typeof instance.update !== "function") {
         throw new Error("build did not return a component (an object with run and update)");
       }
       node.instance = instance;
       node.setArgs(args);
+      const nestedOf = (instance as { nestedComponents?: () => ComponentNode[] }).nestedComponents;
+      if (typeof nestedOf === "function") node.nestedComponents = () => nestedOf.call(instance);
     } catch (e) {
-      const msg = `building component: ${errorMessage(e)}`;
+      const msg = spec.component.customComponent ? errorMessage(e) : `building component: ${errorMessage(e)}`;
       node.evalHealth = health("unhealthy", `component evaluation failed: ${msg}`);
       node.logger.error("failed to build component", { error: errorMessage(e) });
       return [atBlock(spec.source, spec.block, `Failed to build component: ${msg}`)];
@@ -482,14 +587,14 @@ export class Controller {
   private contextFor(node: ComponentNode): ComponentContext<unknown> {
     const controller = this;
     return {
-      id: node.id,
+      id: node.globalId,
       dataPath: node.dataPath,
       logger: node.logger,
       metrics: node.registry,
       get httpAddress() {
         return controller.httpAddress;
       },
-      httpPathPrefix: `/api/v0/component/${node.id}/`,
+      httpPathPrefix: `/api/v0/component/${node.globalId}/`,
       setExports: (exports: unknown) => this.onExports(node, exports),
       setHealth: (state, message) => {
         node.ownHealth = health(state, message ?? "");
@@ -618,7 +723,7 @@ export class Controller {
       }
     })();
     const finished = await withTimeout(done, deadline - Date.now());
-    this.opts.metrics.removeComponent(node.id);
+    this.opts.metrics.removeComponent(node.globalId);
     return finished;
   }
 
@@ -648,7 +753,7 @@ export class Controller {
       this.logger.warn("shutdown deadline reached; giving up on components that have not stopped", {
         components: stragglers.join(","),
       });
-    } else this.logger.info("all components stopped");
+    } else if (!this.opts.nested) this.logger.info("all components stopped");
     this.pending.clear();
     this.notifyIdle();
   }

@@ -8,6 +8,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from "node:pat
 import { fileURLToPath } from "node:url";
 import {
   type CompiledComponentSchemas,
+  type ComponentDefinition,
   type ComponentManifest,
   compileComponentSchemas,
   type Logger,
@@ -28,6 +29,15 @@ export interface ComponentRecord {
   manifest: ComponentManifest;
   schemas: CompiledComponentSchemas;
   plugin: PluginRecord;
+  /** Set for blocks the runtime provides itself (module blocks, custom components): no entry module to import. */
+  definition?: ComponentDefinition;
+  /**
+   * For custom components: what the instance is built from (the resolved declare).
+   * When it changes, the node is updated even if its arguments did not.
+   */
+  revision?: () => unknown;
+  /** Failures of this node's build are reported without the "building component:" prefix. */
+  customComponent?: boolean;
 }
 
 export interface PluginRecord {

@@ -13,6 +13,8 @@ import { placeholderExports } from "./scope.js";
 export class ComponentNode {
   readonly kind = "component";
   readonly id: string;
+  /** The id across modules: `b.cc/testcomponents.count.inc` inside custom component b.cc. */
+  readonly globalId: string;
   spec: ComponentSpec;
   readonly logger: Logger;
   readonly registry = new Registry();
@@ -44,12 +46,18 @@ export class ComponentNode {
   removed = false;
   /** When the node was queued for re-evaluation (for the wait-time histogram). */
   queuedAt?: number;
+  /** What a custom component was built from (its declare); a change means an update. */
+  revision?: unknown;
+  /** For custom components: the component nodes running inside the instance. */
+  nestedComponents?: () => ComponentNode[];
 
-  constructor(spec: ComponentSpec, rootLogger: Logger, storagePath: string) {
+  constructor(spec: ComponentSpec, rootLogger: Logger, storagePath: string, prefix = "") {
     this.id = spec.id;
+    this.globalId = prefix + spec.id;
     this.spec = spec;
-    this.logger = scrubbingLogger(rootLogger.child({ component_path: "/", component_id: spec.id }), () => this.secrets);
-    this.dataPath = join(storagePath, spec.id);
+    const path = prefix === "" ? "/" : `/${prefix.slice(0, -1)}`;
+    this.logger = scrubbingLogger(rootLogger.child({ component_path: path, component_id: spec.id }), () => this.secrets);
+    this.dataPath = join(storagePath, this.globalId);
     this.exportsValue = placeholderExports(spec.component.manifest.exports);
   }
 

@@ -18,6 +18,16 @@ import { type BuiltinBlock, builtinBlocks, reservedBlockMessage } from "./builti
 import type { ConfigBlock } from "./config.js";
 import { Graph } from "./dag.js";
 import type { ComponentRecord, PluginRegistry } from "./discovery.js";
+import {
+  argumentRecord,
+  customRecord,
+  exportRecord,
+  importRecord,
+  importResolver,
+  notFoundInImport,
+} from "./modules/blocks.js";
+import { type ModuleHost, staticHost } from "./modules/context.js";
+import { ModuleScope } from "./modules/scope.js";
 import { type Reference, resolveTraversal, traversalsOf } from "./references.js";
 
 interface BaseSpec {
@@ -49,6 +59,8 @@ export type NodeSpec = ComponentSpec | BuiltinSpec | InvalidSpec;
 
 export interface Plan {
   graph: Graph<NodeSpec>;
+  /** Declares defined at this level, over the enclosing module's scope. */
+  scope: ModuleScope;
   /** Runnable nodes, dependencies before dependants. */
   order: (ComponentSpec | BuiltinSpec)[];
   diagnostics: Diagnostic[];
@@ -57,7 +69,14 @@ export interface Plan {
 export interface PlanOptions {
   registry: PluginRegistry;
   stabilityLevel: Stability;
+  /** The module the graph runs in (declares, imports, module_path); the root when absent. */
+  host?: ModuleHost;
 }
+
+/** Constants every module's expressions see besides the standard library. */
+export const MODULE_CONSTANTS = ["module_path"];
+
+const IMPORT_KINDS: Record<string, "file" | "string"> = { "import.file": "file", "import.string": "string" };
 
 function err(source: SourceFile, start: number, end: number, message: string): Diagnostic {
   return { severity: "error", start: source.position(start), end: source.position(end), message };
@@ -93,7 +112,36 @@ export function planGraph(blocks: readonly ConfigBlock[], opts: PlanOptions): Pl
   const diagnostics: Diagnostic[] = [];
   const graph = new Graph<NodeSpec>();
   const declared = new Map<string, ConfigBlock>();
+  const host = opts.host ?? staticHost({ scope: new ModuleScope(), modulePath: "", prefix: "" });
+  const inModule = host?.ctx.arguments !== undefined;
+  const scope = new ModuleScope(host?.ctx.scope);
+  const modulePath = host?.ctx.modulePath ?? "";
 
+  // Declares first (usable before their block), then the namespaces of this level's imports.
+  const importIds = new Map<string, string>();
+  for (const b of blocks) {
+    const name = blockName(b.block);
+    if (name === "declare") {
+      const label = b.block.label;
+      if (label === "") {
+        diagnostics.push(atName(b, "declare block must have a label"));
+        continue;
+      }
+      const first = declared.get(`declare.${label}`);
+      if (first) {
+        const where = positionString(first.source.position(startPos(first.block)));
+        diagnostics.push(atName(b, `block declare.${label} already declared at ${where}`));
+        continue;
+      }
+      declared.set(`declare.${label}`, b);
+      scope.declares.set(label, { name: label, block: b.block, source: b.source, scope, modulePath });
+    } else if (IMPORT_KINDS[name] && b.block.label !== "" && !importIds.has(b.block.label)) {
+      importIds.set(b.block.label, `${name}.${b.block.label}`);
+    }
+  }
+
+  const importEdges: [string, string][] = [];
+  for (const [ns, importId] of importIds) scope.importNodes.set(ns, () => host.importSnapshot(importId));
   // Built-in blocks (logging) first, so they apply before components are built.
   const isBuiltin = (b: ConfigBlock) => builtinBlocks.has(blockName(b.block));
   const ordered = [...blocks.filter(isBuiltin), ...blocks.filter((b) => !isBuiltin(b))];
@@ -103,6 +151,7 @@ export function planGraph(blocks: readonly ConfigBlock[], opts: PlanOptions): Pl
     const id = label === "" ? name : `${name}.${label}`;
     const base = { id, block: b.block, source: b.source, references: [] as Reference[] };
 
+    if (name === "declare") continue;
     const reserved = reservedBlockMessage(name);
     if (reserved) {
       diagnostics.push(atName(b, reserved));
@@ -135,6 +184,21 @@ export function planGraph(blocks: readonly ConfigBlock[], opts: PlanOptions): Pl
       graph.add({ ...base, kind: "builtin", builtin });
       continue;
     }
+    const moduleRecord = moduleBlockRecord(b, name, label, host, scope, importIds, inModule, diagnostics);
+    if (moduleRecord === undefined) continue;
+    if (moduleRecord) {
+      const ns = name.split(".")[0] as string;
+      const spec: ComponentSpec = { ...base, kind: "component", name, label, component: moduleRecord };
+      graph.add(spec);
+      const importId = importIds.get(ns);
+      if (IMPORT_KINDS[name] || name === "argument" || name === "export") {
+        // not a custom component
+      } else if (scope.declare(name)) {
+        // A local declare may use any of this level's imports: reload it when one changes.
+        for (const other of importIds.values()) importEdges.push([id, other]);
+      } else if (importId) importEdges.push([id, importId]);
+      continue;
+    }
     const component = opts.registry.components.get(name);
     if (!component) {
       diagnostics.push(atName(b, unknownComponentMessage(name, opts.registry)));
@@ -149,6 +213,9 @@ export function planGraph(blocks: readonly ConfigBlock[], opts: PlanOptions): Pl
     graph.add({ ...base, kind: "component", name, label, component });
   }
 
+  // Custom components from an import depend on the import node.
+  for (const [from, to] of importEdges) if (graph.has(to)) graph.addEdge(from, to);
+
   // References: resolve every traversal by its longest known prefix.
   const isNode = (id: string) => graph.has(id);
   for (const spec of graph.all()) {
@@ -160,7 +227,7 @@ export function planGraph(blocks: readonly ConfigBlock[], opts: PlanOptions): Pl
         continue;
       }
       const root = traversal[0] as { name: string; pos: number };
-      if (isStdlibIdentifier(root.name)) continue;
+      if (isStdlibIdentifier(root.name) || MODULE_CONSTANTS.includes(root.name)) continue;
       const last = traversal[traversal.length - 1] as { pos: number };
       diagnostics.push(
         err(
@@ -190,5 +257,65 @@ export function planGraph(blocks: readonly ConfigBlock[], opts: PlanOptions): Pl
   const order = graph
     .topologicalOrder()
     .filter((s): s is ComponentSpec | BuiltinSpec => s.kind === "component" || s.kind === "builtin");
-  return { graph, order, diagnostics };
+  return { graph, scope, order, diagnostics };
+}
+
+/**
+ * The record of a module block (argument, export, import.*, a custom component), null
+ * for any other block, undefined when the block is refused (diagnostic pushed).
+ */
+function moduleBlockRecord(
+  b: ConfigBlock,
+  name: string,
+  label: string,
+  host: ModuleHost,
+  scope: ModuleScope,
+  importIds: Map<string, string>,
+  inModule: boolean,
+  diagnostics: Diagnostic[],
+): ComponentRecord | null | undefined {
+  if (name === "argument" || name === "export") {
+    if (!inModule) {
+      diagnostics.push(atName(b, `${name} blocks only allowed inside a module`));
+      return undefined;
+    }
+    return name === "argument" ? argumentRecord(label, host.ctx) : exportRecord(label, host.ctx);
+  }
+  const kind = IMPORT_KINDS[name];
+  if (kind) return importRecord(kind, host);
+  const local = scope.declare(name);
+  if (local) {
+    // Its body may use imports of any enclosing level: their content is part of what it is built from.
+    const namespaces = visibleImports(scope);
+    return customRecord(name, () => local, host, () => [local, ...namespaces.map((get) => get())]);
+  }
+  const dot = name.indexOf(".");
+  if (dot < 0) return null;
+  const ns = name.slice(0, dot);
+  const declareName = name.slice(dot + 1);
+  const importId = importIds.get(ns);
+  if (importId) return customRecord(name, importResolver(host, importId, ns, declareName), host);
+  const inherited = scope.importNamespace(ns);
+  if (inherited) {
+    return customRecord(
+      name,
+      () => {
+        const def = inherited()?.declares.get(declareName);
+        if (!def) throw notFoundInImport(ns, declareName);
+        return def;
+      },
+      host,
+    );
+  }
+  return null;
+}
+
+/** Every import namespace visible from a scope (all levels), as getters of their content. */
+function visibleImports(scope: ModuleScope): (() => unknown)[] {
+  const out: (() => unknown)[] = [];
+  for (let s: ModuleScope | undefined = scope; s; s = s.parent) {
+    for (const snap of s.imports.values()) out.push(() => snap);
+    for (const get of s.importNodes.values()) out.push(get);
+  }
+  return out;
 }

@@ -65,6 +65,7 @@ export class PluginModules {
 
   /** The definition of a component, importing its plugin on first use. */
   async definition(c: ComponentRecord): Promise<DefinitionResult> {
+    if (c.definition) return { ok: true, definition: c.definition };
     const r = await this.load(c.plugin);
     if (!r.ok) return r;
     const def = r.module.components[c.name];

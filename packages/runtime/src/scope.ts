@@ -8,8 +8,12 @@ import type { Plan } from "./plan.js";
 import type { Reference } from "./references.js";
 
 /** Builds the scope for one node from the exports of the nodes it references. */
-export function scopeFor(references: readonly Reference[], exportsOf: (id: string) => ObjectValue): Scope {
-  const vars: ObjectValue = new Map();
+export function scopeFor(
+  references: readonly Reference[],
+  exportsOf: (id: string) => ObjectValue,
+  constants?: ObjectValue,
+): Scope {
+  const vars: ObjectValue = constants ? new Map(constants) : new Map();
   // Maps created here may be extended; a node's own exports object is never mutated.
   const own = new Set<ObjectValue>([vars]);
   const writable = (parent: ObjectValue, key: string): ObjectValue => {

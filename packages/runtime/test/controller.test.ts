@@ -106,13 +106,13 @@ describe("controller: configuration errors", () => {
     ]);
   });
 
-  it("reserves the module blocks for later", async () => {
+  it("reserves foreach and the remote imports for later", async () => {
     const { dir } = standardPlugin();
     const { runtime } = await newRuntime([dir]);
-    const r = await runtime.load([src(`declare "x" {}\nimport.file "y" { filename = "z" }`)]);
+    const r = await runtime.load([src(`foreach "x" {}\nimport.http "y" { url = "z" }`)]);
     assert.equal(r.ok, false);
-    assert.match(r.diagnostics[0]!.message, /"declare" block is not supported yet/);
-    assert.match(r.diagnostics[1]!.message, /"import\.file" block is not supported yet/);
+    assert.match(r.diagnostics[0]!.message, /"foreach" block is not supported yet/);
+    assert.match(r.diagnostics[1]!.message, /"import\.http" block is not supported yet/);
   });
 });
 
