@@ -45,7 +45,7 @@ export const ENTRY_JS = `export default {
       build(ctx, args) {
         ctx.setExports({ upper: String(args.text).toUpperCase() });
         ctx.setHealth("healthy");
-        return { async run(signal) { await new Promise((r) => signal.addEventListener("abort", r)); } };
+        return { async run(signal) { await new Promise((r) => signal.addEventListener("abort", r)); }, update() {} };
       },
     },
   },

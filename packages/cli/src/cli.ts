@@ -3,6 +3,8 @@
 import { type FlagSpec, flagsHelp, UsageError } from "./args.js";
 import { fmtCommand } from "./cmd-fmt.js";
 import { pluginsCommand } from "./cmd-plugins.js";
+import { publishCommand } from "./cmd-publish.js";
+import { registryCommand } from "./cmd-registry.js";
 import { runCommand } from "./cmd-run.js";
 import { validateCommand } from "./cmd-validate.js";
 import type { Command } from "./command.js";
@@ -14,7 +16,14 @@ declare const __INGOT_VERSION__: string | undefined;
 
 export const version: string = typeof __INGOT_VERSION__ === "string" ? __INGOT_VERSION__ : "0.0.0-dev";
 
-export const commands: readonly Command[] = [fmtCommand, pluginsCommand, runCommand, validateCommand];
+export const commands: readonly Command[] = [
+  fmtCommand,
+  pluginsCommand,
+  publishCommand,
+  registryCommand,
+  runCommand,
+  validateCommand,
+];
 
 export function versionText(): string {
   return `ingot, version v${version}\n  node version: ${process.version}\n  platform: ${process.platform}/${process.arch}\n`;

@@ -1,9 +1,17 @@
 // `ingot plugins list`: the plugins the runtime discovers (installed packages and
 // --plugins.path), with their versions, paths, status, refusal reasons and components.
+// `install` and `remove` (cmd-plugins-install.ts) manage plugins from a registry.
 import { createRuntime, type DiscoveredPlugin } from "@ingot/runtime";
 import { type FlagSpec, parseArgs, UsageError } from "./args.js";
+import { installPlugin, lockfileFlag, registryFlag, removePlugin } from "./cmd-plugins-install.js";
 import type { Command } from "./command.js";
-import { pluginsPathFlag, runtimeOptionsFromArgs, stabilityLevelFlag, stringFlag } from "./runtime-flags.js";
+import {
+  pluginsPathFlag,
+  runtimeOptionsFromArgs,
+  stabilityLevelFlag,
+  storagePathFlag,
+  stringFlag,
+} from "./runtime-flags.js";
 import { type CliIO, write } from "./util.js";
 
 const formatFlag: FlagSpec = {
@@ -17,21 +25,34 @@ const formatFlag: FlagSpec = {
 export const pluginsCommand: Command = {
   name: "plugins",
   aliases: [],
-  use: "plugins list [flags]",
-  short: "List the plugins Ingot discovers",
+  use: "plugins (list | install NAME[@RANGE] | remove NAME) [flags]",
+  short: "List, install and remove plugins",
   long: `The plugins subcommand manages component plugins.
 
-  list   prints every plugin found among the installed packages and in the
-         --plugins.path directories: name, version, path, status (ok or refused, with
-         the reason) and its components with their stability.`,
-  flags: [formatFlag, pluginsPathFlag, stabilityLevelFlag],
+  list      prints every plugin found among the installed packages, the plugins
+            directory (<storage.path>/plugins) and the --plugins.path directories: name,
+            version, path, status (ok or refused, with the reason) and its components
+            with their stability.
+  install   resolves NAME[@RANGE] (a semver range, default the latest version) against
+            the --registry, downloads it, verifies its sha512 integrity, checks every
+            plugin in it as discovery does, unpacks it into the plugins directory (the
+            first --plugins.path, else <storage.path>/plugins) and records it in the
+            lockfile (./ingot.lock unless --lockfile).
+  remove    deletes an installed plugin and its lockfile entry.`,
+  flags: [formatFlag, lockfileFlag, pluginsPathFlag, registryFlag, stabilityLevelFlag, storagePathFlag],
   run: runPlugins,
 };
 
 async function runPlugins(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, pluginsCommand.flags);
   const [sub, ...extra] = args.positionals;
-  if (sub === undefined) throw new UsageError('missing subcommand for "ingot plugins": want "list"');
+  if (sub === undefined) {
+    throw new UsageError('missing subcommand for "ingot plugins": want "list", "install" or "remove"');
+  }
+  if (sub === "install" || sub === "remove") {
+    if (extra.length !== 1) throw new UsageError(`"ingot plugins ${sub}" accepts 1 arg(s), received ${extra.length}`);
+    return sub === "install" ? installPlugin(extra[0] as string, args, io) : removePlugin(extra[0] as string, args, io);
+  }
   if (sub !== "list") throw new UsageError(`unknown command ${JSON.stringify(sub)} for "ingot plugins"`);
   if (extra.length > 0) throw new UsageError(`accepts 0 arg(s), received ${extra.length}`);
   const format = stringFlag(args, formatFlag.name, "text");

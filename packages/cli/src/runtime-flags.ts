@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { RuntimeOptions } from "@ingot/runtime";
 import { STABILITY_ORDER, type Stability } from "@ingot/sdk";
 import { type FlagSpec, type ParsedArgs, UsageError } from "./args.js";
+import { defaultPluginsDir, installedPluginDirs } from "./installed-plugins.js";
 
 export const defaultListenAddr = "127.0.0.1:12345";
 export const defaultStoragePath = "data-ingot/";
@@ -78,10 +79,18 @@ export function pluginSearchRoots(): string[] {
 }
 
 export function runtimeOptionsFromArgs(args: ParsedArgs): RuntimeOptions {
+  const storagePath = stringFlag(args, storagePathFlag.name, defaultStoragePath);
+  const explicit = pluginPathsFromArgs(args);
   return {
-    storagePath: stringFlag(args, storagePathFlag.name, defaultStoragePath),
+    storagePath,
     stabilityLevel: stabilityFromArgs(args),
-    pluginPaths: pluginPathsFromArgs(args),
+    // --plugins.path first (with the members of packs installed there), then what
+    // `ingot plugins install` put in <storage.path>/plugins. Discovery drops repeats.
+    pluginPaths: [
+      ...explicit,
+      ...explicit.flatMap(installedPluginDirs),
+      ...installedPluginDirs(defaultPluginsDir(storagePath)),
+    ],
     searchRoots: pluginSearchRoots(),
   };
 }

@@ -8,9 +8,14 @@ import { repoRoot } from "@ingot/testkit";
 
 const cliDir = join(repoRoot, "packages", "cli");
 const bundle = join(cliDir, "dist", "ingot.js");
-const inputs = ["packages/cli", "packages/syntax", "packages/sdk", "packages/runtime", "packages/server"].map((p) =>
-  join(repoRoot, p, "dist", "src"),
-);
+const inputs = [
+  "packages/cli",
+  "packages/syntax",
+  "packages/sdk",
+  "packages/runtime",
+  "packages/server",
+  "registry",
+].map((p) => join(repoRoot, p, "dist", "src"));
 
 function newestInput(): number {
   let newest = 0;

@@ -1,0 +1,188 @@
+// `ingot plugins install NAME[@RANGE]` and `ingot plugins remove NAME`: resolve against
+// an Ingot registry, download (progress on stderr for long downloads), verify the
+// sha512 integrity, unpack safely into the plugins directory, check every plugin with
+// discovery's own checks, and record the result in ingot.lock.
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import {
+  DEFAULT_MAX_ARTIFACT_SIZE,
+  type DownloadProgress,
+  extractTarball,
+  IntegrityError,
+  inspectArtifact,
+  invalidNameReason,
+  parsePackageSpec,
+  RegistryClient,
+  RegistryError,
+  readTarball,
+  TarballError,
+} from "@ingot/registry";
+import { inspectPackage } from "@ingot/runtime";
+import { type FlagSpec, type ParsedArgs, UsageError } from "./args.js";
+import { defaultPluginsDir } from "./installed-plugins.js";
+import { defaultLockfilePath, readLockfile, writeLockfile } from "./lockfile.js";
+import { defaultStoragePath, pluginPathsFromArgs, storagePathFlag, stringFlag } from "./runtime-flags.js";
+import { type CliIO, CommandError, write } from "./util.js";
+
+export const registryFlag: FlagSpec = {
+  name: "registry",
+  type: "string",
+  usage: "URL of the Ingot registry (default: $INGOT_REGISTRY)",
+  valueName: "url",
+};
+export const lockfileFlag: FlagSpec = {
+  name: "lockfile",
+  type: "string",
+  usage: `Lockfile recording installed plugins (default "./ingot.lock")`,
+  valueName: "path",
+};
+
+export function registryUrlFromArgs(args: ParsedArgs): string {
+  const url = stringFlag(args, registryFlag.name, process.env.INGOT_REGISTRY ?? "");
+  if (url === "") throw new UsageError("no registry: pass --registry URL or set INGOT_REGISTRY");
+  try {
+    new URL(url);
+  } catch {
+    throw new UsageError(`invalid argument ${JSON.stringify(url)} for "--registry" flag: not a URL`);
+  }
+  return url;
+}
+
+/** The install directory: the first --plugins.path, else `<storage.path>/plugins`. */
+export function pluginsDirFromArgs(args: ParsedArgs): string {
+  const paths = pluginPathsFromArgs(args);
+  return paths[0] ?? defaultPluginsDir(stringFlag(args, storagePathFlag.name, defaultStoragePath));
+}
+
+function lockfileFromArgs(args: ParsedArgs): string {
+  const p = stringFlag(args, lockfileFlag.name, "");
+  return p === "" ? defaultLockfilePath() : resolve(p);
+}
+
+const MiB = 1024 * 1024;
+
+/** Progress lines on stderr, for downloads above 1 MiB, at most every 500 ms. */
+function progressReporter(io: CliIO, what: string): (p: DownloadProgress) => void {
+  let last = 0;
+  let shown = false;
+  return (p) => {
+    const big = (p.total ?? p.received) > MiB;
+    const now = Date.now();
+    const done = p.total !== undefined && p.received >= p.total;
+    if (!big || (!done && now - last < 500)) return;
+    if (done && !shown) return; // finished before the first report: nothing to show
+    last = now;
+    shown = true;
+    const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
+    const of = p.total !== undefined ? ` / ${mib(p.total)} (${Math.floor((100 * p.received) / p.total)}%)` : "";
+    io.stderr.write(`downloading ${what}: ${mib(p.received)}${of}\n`);
+  };
+}
+
+export async function installPlugin(spec: string, args: ParsedArgs, io: CliIO): Promise<number> {
+  const { name, range } = parsePackageSpec(spec);
+  const badName = invalidNameReason(name);
+  if (badName) throw new UsageError(badName);
+  const registry = registryUrlFromArgs(args);
+  const pluginsDir = pluginsDirFromArgs(args);
+  const lockPath = lockfileFromArgs(args);
+  const client = new RegistryClient(registry);
+
+  let bytes: Buffer;
+  let resolved: Awaited<ReturnType<RegistryClient["resolve"]>>;
+  try {
+    resolved = await client.resolve(name, range ?? "*");
+    if (resolved.kind === "module") {
+      throw new CommandError(`${name}@${resolved.version} is a module, not a plugin; use it with import.registry`);
+    }
+    if (resolved.yanked) {
+      io.stderr.write(
+        `warning: ${name}@${resolved.version} is yanked${resolved.yankReason ? `: ${resolved.yankReason}` : ""}\n`,
+      );
+    }
+    bytes = await client.download(resolved, progressReporter(io, `${name}@${resolved.version}`));
+  } catch (e) {
+    if (e instanceof RegistryError || e instanceof IntegrityError) throw new CommandError(e.message);
+    throw e;
+  }
+
+  let info: ReturnType<typeof inspectArtifact>;
+  let tarball: Awaited<ReturnType<typeof readTarball>>;
+  try {
+    tarball = await readTarball(bytes, { maxArtifactSize: Math.max(bytes.length, DEFAULT_MAX_ARTIFACT_SIZE) });
+    info = inspectArtifact(tarball);
+  } catch (e) {
+    if (e instanceof TarballError) throw new CommandError(`${name}@${resolved.version} refused: ${e.message}`);
+    throw e;
+  }
+  if (info.name !== name || info.version !== resolved.version) {
+    throw new CommandError(`${name}@${resolved.version} refused: the artifact is ${info.name}@${info.version}`);
+  }
+
+  // Unpack beside the target, check with discovery's checks, then swap in.
+  mkdirSync(pluginsDir, { recursive: true });
+  const staging = join(pluginsDir, `.staging-${randomBytes(6).toString("hex")}`);
+  const target = join(pluginsDir, ...name.split("/"));
+  try {
+    extractTarball(tarball, staging);
+    for (const p of info.plugins) {
+      const rec = inspectPackage(p.dir === "" ? staging : join(staging, p.dir));
+      if (rec.status !== "ok") {
+        throw new CommandError(
+          `plugin ${rec.name}@${rec.version} (from ${name}@${info.version}) refused: ${rec.reason}`,
+        );
+      }
+    }
+    mkdirSync(dirname(target), { recursive: true });
+    if (existsSync(target)) {
+      const old = join(pluginsDir, `.old-${randomBytes(6).toString("hex")}`);
+      renameSync(target, old);
+      renameSync(staging, target);
+      rmSync(old, { recursive: true, force: true });
+    } else renameSync(staging, target);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+
+  const lock = readLockfile(lockPath);
+  lock.lockfileVersion ??= 1;
+  lock.plugins = {
+    ...lock.plugins,
+    [name]: {
+      version: info.version,
+      resolved: resolved.tarball,
+      integrity: resolved.integrity,
+      registry,
+      path: target,
+    },
+  };
+  writeLockfile(lockPath, lock);
+
+  const components = info.plugins.flatMap((p) => p.components);
+  await write(
+    io.stdout,
+    `installed ${name}@${info.version} into ${target}\n` +
+      `  integrity: ${resolved.integrity}\n` +
+      `  components: ${components.join(", ")}\n`,
+  );
+  return 0;
+}
+
+export async function removePlugin(name: string, args: ParsedArgs, io: CliIO): Promise<number> {
+  const badName = invalidNameReason(name);
+  if (badName) throw new UsageError(badName);
+  const pluginsDir = pluginsDirFromArgs(args);
+  const lockPath = lockfileFromArgs(args);
+  const target = join(pluginsDir, ...name.split("/"));
+  const lock = readLockfile(lockPath);
+  const locked = lock.plugins?.[name];
+  if (!existsSync(target) && !locked) throw new CommandError(`plugin ${name} is not installed in ${pluginsDir}`);
+  rmSync(target, { recursive: true, force: true });
+  if (locked && lock.plugins) {
+    delete lock.plugins[name];
+    writeLockfile(lockPath, lock);
+  }
+  await write(io.stdout, `removed ${name}${locked ? `@${locked.version}` : ""} from ${pluginsDir}\n`);
+  return 0;
+}
