@@ -26,13 +26,13 @@ import { deepEqual } from "./deep-equal.js";
 import type { PluginRegistry } from "./discovery.js";
 import { health } from "./health.js";
 import type { ControllerMetrics, RuntimeRegistry } from "./metrics.js";
+import { sameRevision } from "./modules/blocks.js";
+import type { ModuleContext, ModuleHost, Subgraph } from "./modules/context.js";
+import { ModuleScope } from "./modules/scope.js";
 import { BuiltinNode, ComponentNode, type RuntimeNode } from "./node.js";
 import type { ComponentSpec, NodeSpec, Plan } from "./plan.js";
 import { planGraph } from "./plan.js";
 import type { DefinitionResult, PluginModules } from "./plugin-module.js";
-import { sameRevision } from "./modules/blocks.js";
-import type { ModuleContext, ModuleHost, Subgraph } from "./modules/context.js";
-import { ModuleScope } from "./modules/scope.js";
 import { placeholderExportsOf, scopeFor } from "./scope.js";
 
 export interface ControllerOptions {

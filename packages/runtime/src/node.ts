@@ -56,7 +56,10 @@ export class ComponentNode {
     this.globalId = prefix + spec.id;
     this.spec = spec;
     const path = prefix === "" ? "/" : `/${prefix.slice(0, -1)}`;
-    this.logger = scrubbingLogger(rootLogger.child({ component_path: path, component_id: spec.id }), () => this.secrets);
+    this.logger = scrubbingLogger(
+      rootLogger.child({ component_path: path, component_id: spec.id }),
+      () => this.secrets,
+    );
     this.dataPath = join(storagePath, this.globalId);
     this.exportsValue = placeholderExports(spec.component.manifest.exports);
   }

@@ -287,7 +287,12 @@ function moduleBlockRecord(
   if (local) {
     // Its body may use imports of any enclosing level: their content is part of what it is built from.
     const namespaces = visibleImports(scope);
-    return customRecord(name, () => local, host, () => [local, ...namespaces.map((get) => get())]);
+    return customRecord(
+      name,
+      () => local,
+      host,
+      () => [local, ...namespaces.map((get) => get())],
+    );
   }
   const dot = name.indexOf(".");
   if (dot < 0) return null;

@@ -83,7 +83,7 @@ export async function runScenario(file: string): Promise<void> {
   }
   const mainPath = join(dir, "main.alloy");
   write(mainPath, main);
-  const { runtime } = await newRuntime([TESTCOMPONENTS_PLUGIN], {
+  const { runtime, lines } = await newRuntime([TESTCOMPONENTS_PLUGIN], {
     stabilityLevel: "public-preview",
     storagePath: join(dir, "data"),
   });
@@ -110,7 +110,10 @@ export async function runScenario(file: string): Promise<void> {
       const r2 = await runtime.load([{ name: mainPath, text: reload }]);
       if (!r2.ok) throw new Error(`${file}: reload failed: ${r2.diagnostics.map((d) => d.message).join("; ")}`);
     }
-    await waitFor("last_added <= -10 after the update", () => (lastAdded(runtime) ?? 0) <= -10);
+    await waitFor("last_added <= -10 after the update", () => (lastAdded(runtime) ?? 0) <= -10).catch((e) => {
+      if (process.env.SCENARIO_DEBUG) console.log(lines.join("\n"));
+      throw e;
+    });
   } finally {
     await runtime.shutdown(5000);
   }

@@ -7,9 +7,9 @@ import type { Component, ComponentContext, ComponentDefinition, Stability } from
 import { type BlockStmt, blockName, type Diagnostic, diagnosticString, type Value } from "@ingot/syntax";
 import type { ComponentRecord, PluginRecord } from "../discovery.js";
 import { health } from "../health.js";
-import { type ModuleContext, type ModuleHost, ModuleArguments, type Subgraph } from "./context.js";
-import { type ImportArgs, type ImportKind, ImportSource } from "./import-source.js";
+import { ModuleArguments, type ModuleContext, type ModuleHost, type Subgraph } from "./context.js";
 import { importNodeSchemas } from "./import-schemas.js";
+import { type ImportArgs, type ImportKind, ImportSource } from "./import-source.js";
 import { RawSchemas } from "./raw-schemas.js";
 import type { DeclareDef, ImportSnapshot } from "./scope.js";
 
@@ -137,7 +137,12 @@ export function notFoundInImport(namespace: string, name: string): Error {
 }
 
 /** A declare resolved from an import node of the same graph. */
-export function importResolver(host: ModuleHost, importNodeId: string, namespace: string, name: string): DeclareResolver {
+export function importResolver(
+  host: ModuleHost,
+  importNodeId: string,
+  namespace: string,
+  name: string,
+): DeclareResolver {
   return () => {
     const snap: ImportSnapshot | undefined = host.importSnapshot(importNodeId);
     const def = snap?.declares.get(name);
@@ -158,6 +163,13 @@ function bodyBlocks(def: DeclareDef): { block: BlockStmt; source: DeclareDef["so
   return out;
 }
 
+/** Where a custom component's declare comes from; carried on its decoded arguments. */
+interface Binding {
+  resolve: DeclareResolver;
+  revision: () => unknown;
+}
+const BINDING = Symbol("ingot.custom-component-binding");
+
 /** A custom component instance: the declare's body as a graph of its own. */
 class CustomComponent implements Component {
   private sub?: Subgraph;
@@ -169,9 +181,7 @@ class CustomComponent implements Component {
 
   constructor(
     private readonly cctx: ComponentContext<unknown>,
-    private readonly resolve: DeclareResolver,
     private readonly host: ModuleHost,
-    private readonly currentRevision: () => unknown,
   ) {}
 
   private publish(): void {
@@ -179,7 +189,9 @@ class CustomComponent implements Component {
   }
 
   async load(args: Record<string, unknown>): Promise<void> {
-    const def = this.resolve();
+    // The node's current record says where the declare comes from (it changes on reloads).
+    const binding = (args as { [BINDING]?: Binding })[BINDING] as Binding;
+    const def = binding.resolve();
     const known = argumentLabels(def);
     for (const k of Object.keys(args)) {
       if (!known.has(k)) {
@@ -187,7 +199,7 @@ class CustomComponent implements Component {
       }
     }
     this.args.set(args);
-    const revision = this.currentRevision();
+    const revision = binding.revision();
     if (def !== this.def || !sameRevision(revision, this.revision)) {
       const ctx: ModuleContext = {
         scope: def.scope,
@@ -257,9 +269,10 @@ export function customRecord(
       return undefined;
     }
   };
-  const rec = record(name, new RawSchemas(name), {
+  const binding: Binding = { resolve, revision };
+  const rec = record(name, new RawSchemas(name, undefined, { [BINDING]: binding }), {
     async build(cctx: ComponentContext<unknown>, args: Record<string, unknown>): Promise<Component> {
-      const c = new CustomComponent(cctx, resolve, host, revision);
+      const c = new CustomComponent(cctx, host);
       await c.load(args);
       return c;
     },

@@ -78,8 +78,11 @@ export class ImportSource {
   }
 
   setArgs(args: ImportArgs): void {
-    const restart = this.running && (args.filename !== this.args.filename || args.detector !== this.args.detector ||
-      args.poll_frequency !== this.args.poll_frequency);
+    const restart =
+      this.running &&
+      (args.filename !== this.args.filename ||
+        args.detector !== this.args.detector ||
+        args.poll_frequency !== this.args.poll_frequency);
     this.args = args;
     if (restart) {
       this.stopWatching();
@@ -120,7 +123,9 @@ export class ImportSource {
       for (const [name, text] of texts) {
         const { file, diagnostics } = parseFile(name, text);
         if (hasErrors(diagnostics)) {
-          throw new Error(`imported content from "${name}" cannot be parsed: ${diagnostics.map(diagnosticString).join("; ")}`);
+          throw new Error(
+            `imported content from "${name}" cannot be parsed: ${diagnostics.map(diagnosticString).join("; ")}`,
+          );
         }
         for (const stmt of file.body) {
           if (stmt.kind !== "Block") throw new Error("only declare and import blocks are allowed in a module");
@@ -155,7 +160,9 @@ export class ImportSource {
       end: endPos(block),
     });
     if (!r.ok) {
-      throw new Error(`imported node ${block.label} failed to evaluate, ${r.diagnostics.map(diagnosticString).join("; ")}`);
+      throw new Error(
+        `imported node ${block.label} failed to evaluate, ${r.diagnostics.map(diagnosticString).join("; ")}`,
+      );
     }
     let child: ImportSource;
     child = new ImportSource(kind, r.value as ImportArgs, modulePath, () => {

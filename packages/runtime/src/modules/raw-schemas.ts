@@ -37,6 +37,8 @@ export class RawSchemas implements CompiledComponentSchemas {
   constructor(
     readonly name: string,
     private readonly attributes?: Record<string, RawAttribute>,
+    /** Non-enumerable extras attached to every decoded value (invisible to comparisons). */
+    private readonly extras?: Record<symbol, unknown>,
   ) {}
 
   decodeArguments(
@@ -58,7 +60,9 @@ export class RawSchemas implements CompiledComponentSchemas {
       }
       const name = stmt.name.name;
       if (provided.has(name)) {
-        diagnostics.push(diag(source, startPos(stmt), endPos(stmt), `attribute ${quote(name)} may only be provided once`));
+        diagnostics.push(
+          diag(source, startPos(stmt), endPos(stmt), `attribute ${quote(name)} may only be provided once`),
+        );
         continue;
       }
       const spec = this.attributes?.[name];
@@ -88,7 +92,13 @@ export class RawSchemas implements CompiledComponentSchemas {
         diagnostics.push(diag(source, block.start, block.end, `missing required attribute ${quote(name)}`));
       }
     }
-    return diagnostics.length > 0 ? { ok: false, diagnostics } : { ok: true, value };
+    if (diagnostics.length > 0) return { ok: false, diagnostics };
+    if (this.extras) {
+      for (const k of Object.getOwnPropertySymbols(this.extras)) {
+        Object.defineProperty(value, k, { value: this.extras[k], enumerable: false });
+      }
+    }
+    return { ok: true, value };
   }
 
   encodeExports(exports: unknown): ObjectValue {
