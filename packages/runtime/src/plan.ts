@@ -168,7 +168,8 @@ export function planGraph(blocks: readonly ConfigBlock[], opts: PlanOptions): Pl
         continue;
       }
     } else if (label === "") {
-      diagnostics.push(atName(b, `component "${name}" must have a label`));
+      const what = name === "argument" || name === "export" ? `${name} block` : `component "${name}"`;
+      diagnostics.push(atName(b, `${what} must have a label`));
       continue;
     }
 
@@ -292,6 +293,7 @@ function moduleBlockRecord(
       () => local,
       host,
       () => [local, ...namespaces.map((get) => get())],
+      declaredArguments(local),
     );
   }
   const dot = name.indexOf(".");
@@ -313,6 +315,23 @@ function moduleBlockRecord(
     );
   }
   return null;
+}
+
+/** The arguments a declare takes: required unless `optional = true` is written. */
+function declaredArguments(def: { block: BlockStmt }): Record<string, { required: boolean }> {
+  const out: Record<string, { required: boolean }> = {};
+  for (const stmt of def.block.body) {
+    if (stmt.kind !== "Block" || blockName(stmt) !== "argument" || stmt.label === "") continue;
+    const optional = stmt.body.some(
+      (a) =>
+        a.kind === "Attribute" &&
+        a.name.name === "optional" &&
+        a.value.kind === "Literal" &&
+        (a.value as { value: unknown }).value === "true",
+    );
+    out[stmt.label] = { required: !optional };
+  }
+  return out;
 }
 
 /** Every import namespace visible from a scope (all levels), as getters of their content. */

@@ -7,9 +7,11 @@
 // reported, except type mismatches, which the exports schema already decides.
 import { type Diagnostic, hasErrors } from "@ingot/syntax";
 import type { ConfigSource, RuntimeOptions } from "./api.js";
-import { parseSources } from "./config.js";
+import { type ConfigBlock, parseSources } from "./config.js";
 import { blockRange, filterPlaceholderDiagnostics } from "./controller.js";
 import { defaultSearchRoots, discoverPlugins, type PluginRegistry } from "./discovery.js";
+import { ModuleArguments, type ModuleContext, staticHost } from "./modules/context.js";
+import { ModuleScope } from "./modules/scope.js";
 import { planGraph } from "./plan.js";
 import { placeholderExportsOf, scopeFor } from "./scope.js";
 
@@ -24,8 +26,35 @@ export async function validateConfig(sources: ConfigSource[], options: ValidateO
   const registry =
     options.registry ??
     discoverPlugins({ searchRoots: options.searchRoots ?? defaultSearchRoots(), pluginPaths: options.pluginPaths });
-  const plan = planGraph(parsed.blocks, { registry, stabilityLevel: options.stabilityLevel });
-  const diagnostics = [...parsed.diagnostics, ...plan.diagnostics];
+  const diagnostics = [...parsed.diagnostics];
+  const root: ModuleContext = { scope: new ModuleScope(), modulePath: "", prefix: "" };
+  checkGraph(parsed.blocks, root, registry, options.stabilityLevel, diagnostics);
+  // Source order: files as given, then by offset (sort is stable for ties).
+  const fileIndex = new Map(sources.map((s, i) => [s.name, i]));
+  return diagnostics.sort(
+    (a, b) =>
+      (fileIndex.get(a.start.filename) ?? -1) - (fileIndex.get(b.start.filename) ?? -1) ||
+      a.start.offset - b.start.offset,
+  );
+}
+
+/** Plans and decodes one graph (the root, or a declare's body, recursively). */
+function checkGraph(
+  blocks: readonly ConfigBlock[],
+  ctx: ModuleContext,
+  registry: PluginRegistry,
+  stabilityLevel: ValidateOptions["stabilityLevel"],
+  diagnostics: Diagnostic[],
+): void {
+  const plan = planGraph(blocks, { registry, stabilityLevel, host: staticHost(ctx) });
+  diagnostics.push(...plan.diagnostics);
+  // Declare bodies are graphs of their own (with arguments, so argument/export are allowed).
+  for (const def of plan.scope.declares.values()) {
+    const body: ConfigBlock[] = [];
+    for (const stmt of def.block.body) if (stmt.kind === "Block") body.push({ block: stmt, source: def.source });
+    const inner: ModuleContext = { scope: def.scope, modulePath: "", prefix: "", arguments: new ModuleArguments() };
+    checkGraph(body, inner, registry, stabilityLevel, diagnostics);
+  }
   const exportsOf = placeholderExportsOf(plan);
   const known = new Set(plan.diagnostics.map((d) => `${d.start.filename}:${d.start.offset}`));
   // Cyclic nodes are not in the topological order; check their arguments too.
@@ -35,7 +64,7 @@ export async function validateConfig(sources: ConfigSource[], options: ValidateO
     const schemas = spec.kind === "component" ? spec.component.schemas : spec.builtin.schemas;
     const r = schemas.decodeArguments(
       spec.block.body,
-      scopeFor(spec.references, exportsOf),
+      scopeFor(spec.references, exportsOf, new Map([["module_path", ctx.modulePath]])),
       spec.source,
       blockRange(spec.block),
     );
@@ -45,11 +74,4 @@ export async function validateConfig(sources: ConfigSource[], options: ValidateO
       diagnostics.push(...filterPlaceholderDiagnostics(fresh, spec, () => true));
     }
   }
-  // Source order: files as given, then by offset (sort is stable for ties).
-  const fileIndex = new Map(sources.map((s, i) => [s.name, i]));
-  return diagnostics.sort(
-    (a, b) =>
-      (fileIndex.get(a.start.filename) ?? -1) - (fileIndex.get(b.start.filename) ?? -1) ||
-      a.start.offset - b.start.offset,
-  );
 }

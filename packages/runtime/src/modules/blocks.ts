@@ -261,6 +261,8 @@ export function customRecord(
   host: ModuleHost,
   /** What else the instance depends on (the content of visible imports); default: the declare. */
   extra?: () => unknown[],
+  /** The declare's arguments when known while planning (local declares): checked when decoding. */
+  attributes?: Record<string, { required: boolean }>,
 ): ComponentRecord {
   const revision = (): unknown => {
     try {
@@ -270,7 +272,7 @@ export function customRecord(
     }
   };
   const binding: Binding = { resolve, revision };
-  const rec = record(name, new RawSchemas(name, undefined, { [BINDING]: binding }), {
+  const rec = record(name, new RawSchemas(name, attributes, { [BINDING]: binding }), {
     async build(cctx: ComponentContext<unknown>, args: Record<string, unknown>): Promise<Component> {
       const c = new CustomComponent(cctx, host);
       await c.load(args);
