@@ -3,8 +3,7 @@
 // directories, each a plugin package) or a module (ingot-module.json + Alloy files).
 // The plugin checks are discovery's, minus the ones that depend on the running Ingot
 // (its plugin API version, the other installed plugins): those run again at install.
-import { compileComponentSchemas, MANIFEST_FILE, type PluginManifest, validateManifest } from "@ingot/sdk";
-import { Ajv } from "ajv";
+import { compileComponentSchemas, createAjv, MANIFEST_FILE, type PluginManifest, validateManifest } from "@ingot/sdk";
 import validRange from "semver/ranges/valid.js";
 import { MODULE_MANIFEST_FILE, type ModuleManifest, validateModuleManifest } from "./module-manifest.js";
 import { invalidNameReason, invalidVersionReason } from "./names.js";
@@ -51,7 +50,7 @@ export const PACK_MANIFEST_SCHEMA = {
   },
 } as const;
 
-let packValidator: ReturnType<Ajv["compile"]> | undefined;
+let packValidator: ReturnType<ReturnType<typeof createAjv>["compile"]> | undefined;
 
 function json(tarball: Tarball, path: string): unknown {
   const buf = tarball.files.get(path);
@@ -161,7 +160,7 @@ export function inspectArtifact(tarball: Tarball): ArtifactInfo {
   if (tarball.files.has(PACK_MANIFEST_FILE)) {
     const pj = packageJson(tarball, "");
     const raw = json(tarball, PACK_MANIFEST_FILE);
-    packValidator ??= new Ajv({ strict: true }).compile(PACK_MANIFEST_SCHEMA);
+    packValidator ??= createAjv().compile(PACK_MANIFEST_SCHEMA);
     if (!packValidator(raw)) {
       const e = packValidator.errors?.[0];
       throw new TarballError(

@@ -2,7 +2,15 @@
 // is a set of Alloy files holding `declare` blocks (custom components) that configs
 // import with `import.registry`; the manifest names it, and describes each exported
 // declare with JSON Schemas of its arguments and exports.
-import { Ajv, type ErrorObject } from "ajv";
+import { createAjv } from "@ingot/sdk";
+
+/** The part of an ajv error this file reads. */
+interface ErrorObject {
+  keyword: string;
+  instancePath: string;
+  params: unknown;
+  message?: string;
+}
 
 export const MODULE_MANIFEST_FILE = "ingot-module.json";
 
@@ -73,7 +81,7 @@ export const MODULE_MANIFEST_SCHEMA = {
   },
 } as const;
 
-let compiled: ReturnType<Ajv["compile"]> | undefined;
+let compiled: ReturnType<ReturnType<typeof createAjv>["compile"]> | undefined;
 
 function errorText(e: ErrorObject): string {
   const at =
@@ -98,7 +106,8 @@ function errorText(e: ErrorObject): string {
 export function validateModuleManifest(
   json: unknown,
 ): { ok: true; manifest: ModuleManifest } | { ok: false; reason: string } {
-  compiled ??= new Ajv({ allErrors: false, strict: true }).compile(MODULE_MANIFEST_SCHEMA);
+  // The sdk's ajv setup (strict, draft-07), so the registry needs no ajv of its own.
+  compiled ??= createAjv().compile(MODULE_MANIFEST_SCHEMA);
   if (!compiled(json)) return { ok: false, reason: errorText((compiled.errors ?? [])[0] as ErrorObject) };
   const manifest = json as unknown as ModuleManifest;
   const seen = new Set<string>();
