@@ -39,7 +39,9 @@ export async function buildPlugin(options: BuildPluginOptions): Promise<PluginMa
     external: options.external ?? Object.keys(pkg.dependencies ?? {}).filter((d) => d !== "@ingot/sdk"),
     logLevel: "warning",
     // Bundled CommonJS code may require() Node's built-ins; an ES module has no require.
-    banner: { js: "import { createRequire as __ingotRequire } from 'node:module'; const require = __ingotRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __ingotRequire } from 'node:module'; const require = __ingotRequire(import.meta.url);",
+    },
   });
   return manifest;
 }

@@ -58,7 +58,9 @@ const T = Date.now();
 time("encode (protobuf only)", (k) => round(T + k * 1000, false), SERIES);
 bytesRaw = 0;
 time("encode + snappy", (k) => round(T + k * 1000, true), SERIES);
-console.log(`  bytes/sample: ${(bytesRaw / ((ROUNDS + 1) * SERIES)).toFixed(1)} raw, ${(bytesSnappy / ((ROUNDS + 1) * SERIES)).toFixed(1)} snappy`);
+console.log(
+  `  bytes/sample: ${(bytesRaw / ((ROUNDS + 1) * SERIES)).toFixed(1)} raw, ${(bytesSnappy / ((ROUNDS + 1) * SERIES)).toFixed(1)} snappy`,
+);
 
 const dir = mkdtempSync(join(tmpdir(), "ingot-wal-bench-"));
 const wal = new Wal({ dir, syncIntervalMs: 1000 });
@@ -77,7 +79,8 @@ rmSync(dir, { recursive: true, force: true });
 
 // Receive side: decode a 2000-sample request repeatedly (series cached after the first).
 w.reset();
-for (let i = 0; i < PER_SEND; i++) writeSampleSeries(w, fields[i] as Uint8Array, T, words[2 * i] as number, words[2 * i + 1] as number);
+for (let i = 0; i < PER_SEND; i++)
+  writeSampleSeries(w, fields[i] as Uint8Array, T, words[2 * i] as number, words[2 * i + 1] as number);
 const body = compressSync(w.bytes());
 const dec = new WriteRequestDecoder();
 const rb = new MetricsBatchBuilder();
