@@ -22,6 +22,9 @@ const result = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   minifyIdentifiers: true,
+  // Heavy clients the runtime imports lazily (import.git, import.s3, the S3 registry
+  // storage): left to node_modules so that startup never parses them.
+  external: ["isomorphic-git", "isomorphic-git/*", "@aws-sdk/client-s3"],
   logLevel: "warning",
   write: false,
   define: { __INGOT_VERSION__: JSON.stringify(pkg.version) },
