@@ -57,7 +57,8 @@ export interface EndpointConfig extends EndpointHttpConfig {
 const KIND_SAMPLE = 0;
 const KIND_EXEMPLAR = 1;
 const KIND_HISTOGRAM = 2;
-const SHARD_UPDATE_MS = 10_000;
+/** Prometheus's shardUpdateDuration. */
+export const SHARD_UPDATE_MS = 10_000;
 
 const HEADERS = {
   "Content-Encoding": "snappy",
@@ -90,6 +91,8 @@ class Shard {
   kind = new Uint8Array(256);
   blobs: (Uint8Array | undefined)[] = [];
   firstAt = 0;
+  /** This shard's request buffer: compress() reads it off the event loop, so it is never shared. */
+  readonly writer = new ProtoWriter(1 << 16);
   inFlight: Promise<void> | undefined;
   private wake?: () => void;
 
@@ -224,9 +227,9 @@ export class EndpointQueue {
   private numShards: number;
   private desiredShards: number;
   private resharding = false;
+  private readonly shardUpdateMs: number;
   private readonly abort = new AbortController();
   private pumping = false;
-  private readonly writer = new ProtoWriter(1 << 18);
   private loops: Promise<void>[] = [];
   private readonly samplesIn = new Ewma();
   private readonly samplesOut = new Ewma();
@@ -247,7 +250,10 @@ export class EndpointQueue {
     metrics: QueueMetrics;
     start: WalPosition;
     log: EndpointQueue["log"];
+    /** How often the shard count is recomputed (tests use less than Prometheus's 10s). */
+    shardUpdateMs?: number;
   }) {
+    this.shardUpdateMs = opts.shardUpdateMs ?? SHARD_UPDATE_MS;
     this.cfg = opts.cfg;
     this.wal = opts.wal;
     this.external = opts.externalLabels;
@@ -267,7 +273,7 @@ export class EndpointQueue {
     this.m.shardsMax.set(this.cfg.queue_config.max_shards);
     this.startShards(this.numShards);
     this.unsubscribe = this.wal.onAppend(() => this.pump());
-    const upd = setInterval(() => this.updateShards(), SHARD_UPDATE_MS);
+    const upd = setInterval(() => this.updateShards(), this.shardUpdateMs);
     upd.unref();
     this.timers.push(upd);
     if (this.cfg.metadata_config.send) {
@@ -483,7 +489,7 @@ export class EndpointQueue {
 
   private async sendBatch(s: Shard, k: number): Promise<void> {
     const q = this.cfg.queue_config;
-    const w = this.writer;
+    const w = s.writer;
     w.reset();
     const start = s.head;
     const end = start + k;
@@ -548,6 +554,14 @@ export class EndpointQueue {
     const q = this.cfg.queue_config;
     const signal = this.abort.signal;
     let backoff = q.min_backoff;
+    const begin = performance.now();
+    // Prometheus counts a batch's samples and its whole send time (retries included) once
+    // it is done, delivered or dropped: these feed the shard calculation.
+    const done = (ok: boolean): boolean => {
+      this.samplesOut.add(total);
+      this.sendDuration.add((performance.now() - begin) / 1000);
+      return ok;
+    };
     for (;;) {
       if (signal.aborted) return undefined;
       const t0 = performance.now();
@@ -560,12 +574,10 @@ export class EndpointQueue {
       }
       const dur = (performance.now() - t0) / 1000;
       this.m.batchDuration.observe(dur);
-      this.sendDuration.add(dur);
       if (res && res.status >= 200 && res.status < 300) {
-        this.samplesOut.add(total);
         this.lastSendOk = Date.now();
         this.stats.lastSendTime = Date.now();
-        return true;
+        return done(true);
       }
       const recoverable =
         err !== undefined ||
@@ -582,7 +594,7 @@ export class EndpointQueue {
         if (nh) this.m.histogramsFailed.inc(nh);
         this.m.dropped("non_recoverable_error").inc(total);
         this.stats.dropped += total;
-        return false;
+        return done(false);
       }
       this.stats.retried += total;
       if (ns) this.m.samplesRetried.inc(ns);
@@ -627,40 +639,36 @@ export class EndpointQueue {
     }
   }
 
-  /** Prometheus's calculateDesiredShards, then a reshard when outside ±30%. */
+  /** Prometheus's updateShardsLoop: every interval compute the desired shards, reshard if allowed. */
   private updateShards(): void {
-    const intervalS = SHARD_UPDATE_MS / 1000;
+    const intervalS = this.shardUpdateMs / 1000;
     this.samplesIn.tick(intervalS);
     this.samplesOut.tick(intervalS);
     this.sendDuration.tick(intervalS);
     this.samplesDroppedRate.tick(intervalS);
-    const desired = this.calculateDesiredShards();
-    this.desiredShards = desired;
-    this.m.shardsDesired.set(desired);
-    if (desired === this.numShards || this.resharding) return;
-    // Don't reshard while sends fail: more shards would only add load.
-    if (Date.now() - this.lastSendOk > 2 * this.cfg.queue_config.batch_send_deadline + SHARD_UPDATE_MS) return;
-    void this.reshard(desired);
+    const r = this.calculateDesiredShards();
+    this.desiredShards = r.desired;
+    this.m.shardsDesired.set(r.desired);
+    if (r.shards === this.numShards || this.resharding) return;
+    // Prometheus's shouldReshard: not when nothing was sent successfully since the last check
+    // (more shards would only add load to a failing endpoint).
+    if (Date.now() - this.lastSendOk > this.shardUpdateMs + this.cfg.queue_config.batch_send_deadline) return;
+    void this.reshard(r.shards);
   }
 
-  calculateDesiredShards(): number {
+  calculateDesiredShards(): DesiredShards {
     const q = this.cfg.queue_config;
-    const inRate = this.samplesIn.value;
-    const outRate = this.samplesOut.value;
-    const dropRate = this.samplesDroppedRate.value;
-    const duration = this.sendDuration.value;
-    if (outRate <= 0) return this.numShards;
-    const keptRatio = inRate > 0 ? Math.max(0, 1 - dropRate / inRate) : 1;
-    const timePerSample = duration / outRate;
-    const backlogS = Math.max(0, (this.wal.highestTimestampMs - this.highestSentTs) / 1000);
-    const integralGain = 0.1 / intervalSeconds();
-    const pendingRate = backlogS * inRate * keptRatio;
-    const desired = timePerSample * (inRate * keptRatio + integralGain * pendingRate);
-    const lower = this.numShards * 0.7;
-    const upper = this.numShards * 1.3;
-    let n = Math.ceil(desired);
-    if (desired >= lower && desired <= upper) n = this.numShards;
-    return Math.max(q.min_shards, Math.min(q.max_shards, n));
+    return computeDesiredShards({
+      numShards: this.numShards,
+      minShards: q.min_shards,
+      maxShards: q.max_shards,
+      inRate: this.samplesIn.value,
+      outRate: this.samplesOut.value,
+      droppedRate: this.samplesDroppedRate.value,
+      outDurationRate: this.sendDuration.value,
+      highestRecvS: this.wal.highestTimestampMs / 1000,
+      highestSentS: this.highestSentTs / 1000,
+    });
   }
 
   /** Waits for in-flight sends, then moves pending samples (in order) to n new shards. */
@@ -717,6 +725,56 @@ export class EndpointQueue {
   }
 }
 
-function intervalSeconds(): number {
-  return SHARD_UPDATE_MS / 1000;
+/** What Prometheus's calculateDesiredShards reads; rates are EWMAs per second. */
+export interface ShardInputs {
+  numShards: number;
+  minShards: number;
+  maxShards: number;
+  /** Samples read from the WAL per second. */
+  inRate: number;
+  /** Samples sent (or dropped by a non-recoverable error) per second. */
+  outRate: number;
+  /** Samples dropped before sending (relabelled away, too old) per second. */
+  droppedRate: number;
+  /** Seconds spent sending per second (summed over shards, retries included). */
+  outDurationRate: number;
+  /** Highest timestamp appended to the WAL, in seconds. */
+  highestRecvS: number;
+  /** Highest timestamp sent, in seconds. */
+  highestSentS: number;
+}
+
+export interface DesiredShards {
+  /** The raw desired number (the prometheus_remote_storage_shards_desired gauge). */
+  desired: number;
+  /** The shard count to run: numShards when within the tolerance, else clamped to min..max. */
+  shards: number;
+}
+
+/** Changes smaller than this fraction of the current shard count are ignored. */
+export const SHARD_TOLERANCE = 0.3;
+
+/**
+ * Prometheus's QueueManager.calculateDesiredShards (storage/remote/queue_manager.go),
+ * as a pure function: the time to send one sample times the rate to keep up with plus
+ * 5% of the backlog per second; no change within ±30% of the current count; no
+ * downsharding while more than 10s behind; clamped to min_shards..max_shards.
+ */
+export function computeDesiredShards(x: ShardInputs): DesiredShards {
+  if (x.outRate <= 0) return { desired: x.numShards, shards: x.numShards };
+  const keptRatio = x.outRate / (x.droppedRate + x.outRate);
+  const delay = x.highestRecvS - x.highestSentS;
+  const pending = delay * x.inRate * keptRatio;
+  const backlogCatchup = 0.05 * pending;
+  const timePerSample = x.outDurationRate / x.outRate;
+  const desired = timePerSample * (x.inRate * keptRatio + backlogCatchup);
+  const lower = x.numShards * (1 - SHARD_TOLERANCE);
+  const upper = x.numShards * (1 + SHARD_TOLERANCE);
+  const ceil = Math.ceil(desired);
+  if (lower <= ceil && ceil <= upper) return { desired, shards: x.numShards };
+  let n = ceil;
+  if (n < x.numShards && delay > 10) return { desired, shards: x.numShards };
+  if (n > x.maxShards) n = x.maxShards;
+  else if (n < x.minShards) n = x.minShards;
+  return { desired, shards: n };
 }
