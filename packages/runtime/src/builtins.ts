@@ -1,7 +1,7 @@
 // Built-in configuration blocks: blocks the runtime handles itself instead of a
 // plugin. Today that is `logging`; the module blocks (`declare`, `argument`, `export`,
-// `import.file`, `import.string`) live in modules/ and are planned in plan.ts;
-// `foreach` and the remote imports are reserved here.
+// `import.*`) live in modules/ and are planned in plan.ts; `foreach` and unknown
+// import kinds are refused here.
 import {
   type CompiledComponentSchemas,
   compileComponentSchemas,
@@ -9,6 +9,7 @@ import {
   type LogLevel,
   type RootLogger,
 } from "@ingot/sdk";
+import { IMPORT_BLOCKS } from "./modules/import-schemas.js";
 
 export interface BuiltinContext {
   /** The runtime's root logger (reconfigurable). */
@@ -67,8 +68,8 @@ export const builtinBlocks: ReadonlyMap<string, BuiltinBlock> = new Map([[loggin
  */
 export function reservedBlockMessage(name: string): string | undefined {
   if (name === "foreach") return `the "foreach" block is not supported yet`;
-  if (name === "import" || (name.startsWith("import.") && name !== "import.file" && name !== "import.string")) {
-    return `the "${name}" block is not supported yet: import.file and import.string are available`;
+  if (name === "import" || (name.startsWith("import.") && !Object.hasOwn(IMPORT_BLOCKS, name))) {
+    return `the "${name}" block is not supported: the imports are ${Object.keys(IMPORT_BLOCKS).join(", ")}`;
   }
   if (name === "tracing") return `the "tracing" block is not supported by Ingot`;
   return undefined;

@@ -27,6 +27,7 @@ import {
   notFoundInImport,
 } from "./modules/blocks.js";
 import { type ModuleHost, staticHost } from "./modules/context.js";
+import { IMPORT_BLOCKS } from "./modules/import-schemas.js";
 import { ModuleScope } from "./modules/scope.js";
 import { type Reference, resolveTraversal, traversalsOf } from "./references.js";
 
@@ -76,7 +77,7 @@ export interface PlanOptions {
 /** Constants every module's expressions see besides the standard library. */
 export const MODULE_CONSTANTS = ["module_path"];
 
-const IMPORT_KINDS: Record<string, "file" | "string"> = { "import.file": "file", "import.string": "string" };
+const IMPORT_KINDS = IMPORT_BLOCKS;
 
 function err(source: SourceFile, start: number, end: number, message: string): Diagnostic {
   return { severity: "error", start: source.position(start), end: source.position(end), message };

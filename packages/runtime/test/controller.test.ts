@@ -106,13 +106,13 @@ describe("controller: configuration errors", () => {
     ]);
   });
 
-  it("reserves foreach and the remote imports for later", async () => {
+  it("reserves foreach and refuses unknown import kinds", async () => {
     const { dir } = standardPlugin();
     const { runtime } = await newRuntime([dir]);
-    const r = await runtime.load([src(`foreach "x" {}\nimport.http "y" { url = "z" }`)]);
+    const r = await runtime.load([src(`foreach "x" {}\nimport.nope "y" { url = "z" }`)]);
     assert.equal(r.ok, false);
     assert.match(r.diagnostics[0]!.message, /"foreach" block is not supported yet/);
-    assert.match(r.diagnostics[1]!.message, /"import\.http" block is not supported yet/);
+    assert.match(r.diagnostics[1]!.message, /"import\.nope" block is not supported: the imports are import\.file, /);
   });
 });
 

@@ -66,13 +66,19 @@ export interface ScenarioRun {
   dir: string;
 }
 
-export async function runScenario(file: string): Promise<void> {
+export interface ScenarioOptions {
+  /** Rewrites main.alloy (a remote source's address to a local server's). */
+  rewriteMain?: (text: string) => string;
+}
+
+export async function runScenario(file: string, opts: ScenarioOptions = {}): Promise<void> {
   const ar: Txtar = readTxtar(file);
   const folder = file.includes("import_file_folder");
   const dir = tempDir("ingot-modules-");
   const files = new Map(ar.files.map((f) => [f.name, f.data]));
-  const main = files.get("main.alloy");
-  if (main === undefined) throw new Error(`${file}: no main.alloy`);
+  const original = files.get("main.alloy");
+  if (original === undefined) throw new Error(`${file}: no main.alloy`);
+  const main = opts.rewriteMain ? opts.rewriteMain(original) : original;
   const updates: [string, string][] = [];
   for (const [name, data] of files) {
     if (name === "main.alloy" || name === "error" || name === "reload_config.alloy") continue;

@@ -3,6 +3,7 @@
 // to the enclosing custom component), `import.file` / `import.string` (load content,
 // publish a new snapshot on every change) and custom components (`name "label"` or
 // `namespace.name "label"`), which run the declare's body as a graph of their own.
+import { join } from "node:path";
 import type { Component, ComponentContext, ComponentDefinition, Stability } from "@ingot/sdk";
 import { type BlockStmt, blockName, type Diagnostic, diagnosticString, type Value } from "@ingot/syntax";
 import type { ComponentRecord, PluginRecord } from "../discovery.js";
@@ -11,6 +12,7 @@ import { ModuleArguments, type ModuleContext, type ModuleHost, type Subgraph } f
 import { importNodeSchemas } from "./import-schemas.js";
 import { type ImportArgs, type ImportKind, ImportSource } from "./import-source.js";
 import { RawSchemas } from "./raw-schemas.js";
+import { LOCKFILE_NAME, type RemoteEnv } from "./remote.js";
 import type { DeclareDef, ImportSnapshot } from "./scope.js";
 
 /** The pseudo plugin module blocks belong to (shown in component summaries). */
@@ -99,12 +101,21 @@ export function exportRecord(label: string, ctx: ModuleContext): ComponentRecord
   });
 }
 
-/** `import.file` / `import.string`: loads the module and publishes its declares. */
+/** Where the remote imports of a graph cache and pin their content. */
+function remoteEnv(cctx: ComponentContext<unknown>, host: ModuleHost): RemoteEnv {
+  // dataPath is `<storage.path>/<global id>`.
+  const storagePath = cctx.dataPath.slice(0, cctx.dataPath.length - cctx.id.length - 1);
+  const lockPath = join(host.ctx.rootDir ?? host.ctx.modulePath, LOCKFILE_NAME);
+  return { storagePath, lockPath, mode: "run" };
+}
+
+/** `import.*`: loads the module and publishes its declares. */
 export function importRecord(kind: ImportKind, host: ModuleHost): ComponentRecord {
   return record(`import.${kind}`, importNodeSchemas(kind), {
     async build(cctx: ComponentContext<unknown>, args: ImportArgs): Promise<Component> {
       const publish = () => cctx.setExports({ snapshot: source.snapshot });
-      const source: ImportSource = new ImportSource(kind, args, host.ctx.modulePath, publish);
+      const env = { localId: cctx.id.slice(host.ctx.prefix.length), remote: remoteEnv(cctx, host) };
+      const source: ImportSource = new ImportSource(kind, args, host.ctx.modulePath, publish, env);
       await source.load();
       publish();
       return {
@@ -204,6 +215,7 @@ class CustomComponent implements Component {
       const ctx: ModuleContext = {
         scope: def.scope,
         modulePath: def.modulePath,
+        rootDir: this.host.ctx.rootDir ?? this.host.ctx.modulePath,
         prefix: `${this.cctx.id}/`,
         arguments: this.args,
         setExport: (name, value) => {

@@ -31,6 +31,8 @@ export interface ModuleContext {
   scope: ModuleScope;
   /** Absolute directory of the module's file: `module_path`, and the base of relative import paths. */
   modulePath: string;
+  /** Directory of the root config (where ingot.lock lives); the root's modulePath when absent. */
+  rootDir?: string;
   /** Prefix of global ids: "" at the root, "b.cc/" inside custom component b.cc. */
   prefix: string;
   /** Set inside a custom component (argument and export blocks are allowed only there). */

@@ -1,47 +1,107 @@
-// Argument schemas of import.file and import.string (Alloy's), compiled once.
+// Argument schemas of the import blocks (Alloy's, plus Ingot's import.registry and
+// import.s3), compiled once.
 import { type CompiledComponentSchemas, compileComponentSchemas } from "@ingot/sdk";
 import type { ObjectValue } from "@ingot/syntax";
 
-let file: CompiledComponentSchemas | undefined;
-let str: CompiledComponentSchemas | undefined;
+export type ImportKind = "file" | "string" | "http" | "git";
+
+/** Import block names and their kinds. */
+export const IMPORT_BLOCKS: Record<string, ImportKind> = {
+  "import.file": "file",
+  "import.string": "string",
+  "import.http": "http",
+  "import.git": "git",
+};
+
+const compiled = new Map<ImportKind, CompiledComponentSchemas>();
 
 const noExports = { type: "object", properties: {}, additionalProperties: true } as const;
+const duration = (d: string) => ({ type: "string", "x-alloy-type": "duration", default: d });
+const secret = { type: "string", "x-alloy-type": "secret" } as const;
+const block = (properties: Record<string, unknown>) => ({
+  "x-alloy-block": true,
+  type: "object",
+  properties,
+  additionalProperties: false,
+});
+const basicAuth = block({ username: { type: "string" }, password: secret, password_file: { type: "string" } });
+const tlsConfig = block({
+  ca_pem: { type: "string" },
+  ca_file: { type: "string" },
+  cert_pem: { type: "string" },
+  cert_file: { type: "string" },
+  key_pem: secret,
+  key_file: { type: "string" },
+  server_name: { type: "string" },
+  insecure_skip_verify: { type: "boolean", default: false },
+  min_version: { type: "string" },
+});
+const httpClient = block({
+  bearer_token: secret,
+  bearer_token_file: { type: "string" },
+  follow_redirects: { type: "boolean", default: true },
+  basic_auth: basicAuth,
+  authorization: block({
+    type: { type: "string", default: "Bearer" },
+    credentials: secret,
+    credentials_file: { type: "string" },
+  }),
+  tls_config: tlsConfig,
+});
 
-export function importSchemas(kind: "file" | "string"): CompiledComponentSchemas {
-  if (kind === "file") {
-    file ??= compileComponentSchemas({
-      name: "import.file",
+const ARGUMENTS: Record<ImportKind, { properties: Record<string, unknown>; required: string[] }> = {
+  file: {
+    properties: {
+      filename: { type: "string" },
+      detector: { type: "string", enum: ["fsnotify", "poll"], default: "fsnotify" },
+      poll_frequency: duration("1m"),
+    },
+    required: ["filename"],
+  },
+  string: {
+    properties: { content: { type: "string", "x-alloy-type": "optional-secret" } },
+    required: ["content"],
+  },
+  http: {
+    properties: {
+      url: { type: "string" },
+      method: { type: "string", default: "GET" },
+      headers: { type: "object", additionalProperties: { type: "string" }, default: {} },
+      poll_frequency: duration("1m"),
+      poll_timeout: duration("10s"),
+      client: httpClient,
+    },
+    required: ["url"],
+  },
+  git: {
+    properties: {
+      repository: { type: "string" },
+      revision: { type: "string", default: "HEAD" },
+      path: { type: "string" },
+      pull_frequency: duration("60s"),
+      basic_auth: basicAuth,
+    },
+    required: ["repository", "path"],
+  },
+};
+
+export function importSchemas(kind: ImportKind): CompiledComponentSchemas {
+  let s = compiled.get(kind);
+  if (!s) {
+    const a = ARGUMENTS[kind];
+    s = compileComponentSchemas({
+      name: `import.${kind}`,
       stability: "generally-available",
-      arguments: {
-        type: "object",
-        properties: {
-          filename: { type: "string" },
-          detector: { type: "string", enum: ["fsnotify", "poll"], default: "fsnotify" },
-          poll_frequency: { type: "string", "x-alloy-type": "duration", default: "1m" },
-        },
-        required: ["filename"],
-        additionalProperties: false,
-      },
+      arguments: { type: "object", properties: a.properties, required: a.required, additionalProperties: false },
       exports: noExports,
     });
-    return file;
+    compiled.set(kind, s);
   }
-  str ??= compileComponentSchemas({
-    name: "import.string",
-    stability: "generally-available",
-    arguments: {
-      type: "object",
-      properties: { content: { type: "string", "x-alloy-type": "optional-secret" } },
-      required: ["content"],
-      additionalProperties: false,
-    },
-    exports: noExports,
-  });
-  return str;
+  return s;
 }
 
 /** The schemas of an import node: its arguments as above; nothing visible in the scope as exports. */
-export function importNodeSchemas(kind: "file" | "string"): CompiledComponentSchemas {
+export function importNodeSchemas(kind: ImportKind): CompiledComponentSchemas {
   const base = importSchemas(kind);
   const out = Object.create(base) as CompiledComponentSchemas;
   (out as { encodeExports: (x: unknown) => ObjectValue }).encodeExports = () => new Map();

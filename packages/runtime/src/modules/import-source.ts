@@ -1,8 +1,9 @@
-// The content behind one import block (import.file or import.string) and the
-// imports nested in it, after Alloy's ImportConfigNode: the content may hold only
-// declare and import blocks; nested imports are loaded (and watched) by their parent
-// and resolve relative to the importing module's directory. Every content change
-// produces a new snapshot; a failed read keeps the last good one.
+// The content behind one import block (import.file, import.string or a remote source:
+// import.http, import.git) and the imports nested in it, after Alloy's
+// ImportConfigNode: the content may hold only declare and import blocks; nested
+// imports are loaded (and watched) by their parent and resolve relative to the
+// importing module's directory. Every content change produces a new snapshot; a failed
+// read keeps the last good one. Remote content goes through RemoteContent (cache, lock).
 import { type FSWatcher, watch } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
@@ -19,26 +20,34 @@ import {
   startPos,
 } from "@ingot/syntax";
 import { health } from "../health.js";
-import { importSchemas } from "./import-schemas.js";
+import { makeFetcher } from "./fetchers.js";
+import { IMPORT_BLOCKS, type ImportKind, importSchemas } from "./import-schemas.js";
+import { errorMessage, RemoteContent, type RemoteEnv } from "./remote.js";
 import { ImportSnapshot, ModuleScope } from "./scope.js";
 
-export type ImportKind = "file" | "string";
+export type { ImportKind };
 
 export interface ImportArgs {
   filename?: string;
   detector?: "fsnotify" | "poll";
   /** Milliseconds. */
   poll_frequency?: number;
+  pull_frequency?: number;
   content?: string;
+  [key: string]: unknown;
 }
+
+/** What an import needs besides its arguments: its id in its module and, for remote sources, the cache and lock. */
+export interface SourceEnv {
+  localId: string;
+  remote?: RemoteEnv;
+}
+
+const REMOTE: ReadonlySet<ImportKind> = new Set(["http", "git"]);
 
 interface ParsedModule {
   declares: { block: BlockStmt; source: SourceFile }[];
   imports: { label: string; source: ImportSource }[];
-}
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 function sameTexts(a: Map<string, string>, b: Map<string, string>): boolean {
@@ -58,6 +67,7 @@ export class ImportSource {
   private debounce?: NodeJS.Timeout;
   private running = false;
   private reading: Promise<void> = Promise.resolve();
+  private remote?: RemoteContent;
 
   constructor(
     readonly kind: ImportKind,
@@ -65,7 +75,17 @@ export class ImportSource {
     /** module_path of the importing module: base of relative file names, module_path of strings. */
     private readonly baseDir: string,
     private readonly onChange: () => void,
+    private readonly env: SourceEnv = { localId: `import.${kind}` },
   ) {}
+
+  private remoteContent(): RemoteContent {
+    if (!this.remote) {
+      const env = this.env.remote;
+      if (!env) throw new Error(`import.${this.kind} needs a storage path for its cache`);
+      this.remote = new RemoteContent(env, this.env.localId, makeFetcher(this.kind, this.args, this.baseDir, env));
+    }
+    return this.remote;
+  }
 
   private get path(): string {
     return resolve(this.baseDir, this.args.filename ?? "");
@@ -82,19 +102,31 @@ export class ImportSource {
       this.running &&
       (args.filename !== this.args.filename ||
         args.detector !== this.args.detector ||
-        args.poll_frequency !== this.args.poll_frequency);
+        args.poll_frequency !== this.args.poll_frequency ||
+        args.pull_frequency !== this.args.pull_frequency);
     this.args = args;
+    this.remote = undefined;
     if (restart) {
       this.stopWatching();
       this.startWatching();
     }
   }
 
-  private async readTexts(): Promise<{ texts: Map<string, string>; isDir: boolean }> {
+  private async readTexts(): Promise<{
+    texts: Map<string, string>;
+    isDir: boolean;
+    modulePath?: string;
+    warning?: string;
+  }> {
     const texts = new Map<string, string>();
     if (this.kind === "string") {
       texts.set("import.string", this.args.content ?? "");
       return { texts, isDir: false };
+    }
+    if (REMOTE.has(this.kind)) {
+      const r = await this.remoteContent().read(this.snapshot === undefined);
+      for (const name of [...r.files.keys()].sort()) texts.set(join(r.dir, name), r.files.get(name) as string);
+      return { texts, isDir: r.isDir, modulePath: r.modulePath, warning: r.warning };
     }
     const p = this.path;
     const st = await stat(p);
@@ -115,9 +147,12 @@ export class ImportSource {
    * throws when reading or parsing fails (the previous snapshot stays).
    */
   async load(): Promise<boolean> {
-    const { texts, isDir } = await this.readTexts();
-    if (this.snapshot && sameTexts(texts, this.texts)) return false;
-    const modulePath = this.modulePathOf(isDir);
+    const { texts, isDir, modulePath: remotePath, warning } = await this.readTexts();
+    if (this.snapshot && sameTexts(texts, this.texts) && (remotePath ?? this.lastModulePath) === this.lastModulePath) {
+      this.error = warning;
+      return false;
+    }
+    const modulePath = remotePath ?? this.modulePathOf(isDir);
     const parsed: ParsedModule = { declares: [], imports: [] };
     try {
       for (const [name, text] of texts) {
@@ -130,11 +165,12 @@ export class ImportSource {
         for (const stmt of file.body) {
           if (stmt.kind !== "Block") throw new Error("only declare and import blocks are allowed in a module");
           const bn = blockName(stmt);
+          const kind = IMPORT_BLOCKS[bn];
           if (bn === "declare") parsed.declares.push({ block: stmt, source: file.source });
-          else if (bn === "import.file" || bn === "import.string") {
+          else if (kind) {
             parsed.imports.push({
               label: stmt.label,
-              source: await this.nestedImport(stmt, file.source, bn === "import.file" ? "file" : "string", modulePath),
+              source: await this.nestedImport(stmt, file.source, kind, modulePath),
             });
           } else throw new Error(`only declare and import blocks are allowed in a module, got ${bn}`);
         }
@@ -149,7 +185,7 @@ export class ImportSource {
     this.rebuild(modulePath);
     if (old) for (const i of old.imports) i.source.close();
     if (this.running) for (const i of parsed.imports) i.source.startWatching();
-    this.error = undefined;
+    this.error = warning;
     return true;
   }
 
@@ -165,13 +201,20 @@ export class ImportSource {
       );
     }
     let child: ImportSource;
-    child = new ImportSource(kind, r.value as ImportArgs, modulePath, () => {
-      // A nested import changed: new declares for this module too.
-      if (this.parsed?.imports.some((i) => i.source === child)) {
-        this.rebuild(this.lastModulePath);
-        this.onChange();
-      }
-    });
+    const env: SourceEnv = { localId: `${blockName(block)}.${block.label}`, remote: this.env.remote };
+    child = new ImportSource(
+      kind,
+      r.value as ImportArgs,
+      modulePath,
+      () => {
+        // A nested import changed: new declares for this module too.
+        if (this.parsed?.imports.some((i) => i.source === child)) {
+          this.rebuild(this.lastModulePath);
+          this.onChange();
+        }
+      },
+      env,
+    );
     await child.load();
     return child;
   }
@@ -225,6 +268,12 @@ export class ImportSource {
     if (this.running) return;
     this.running = true;
     for (const i of this.parsed?.imports ?? []) i.source.startWatching();
+    if (REMOTE.has(this.kind)) {
+      const every = Math.max(10, (this.args.poll_frequency ?? this.args.pull_frequency ?? 60_000) as number);
+      this.timer = setInterval(() => this.refresh(), every);
+      this.timer.unref?.();
+      return;
+    }
     if (this.kind !== "file") return;
     const p = this.path;
     if ((this.args.detector ?? "fsnotify") === "fsnotify") {

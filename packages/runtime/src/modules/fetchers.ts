@@ -1,0 +1,16 @@
+// The fetcher of each remote import kind, from the block's decoded arguments.
+import type { ImportKind } from "./import-schemas.js";
+import type { RemoteEnv, RemoteFetcher } from "./remote.js";
+import { GitFetcher, type GitImportArgs } from "./source-git.js";
+import { HttpFetcher, type HttpImportArgs } from "./source-http.js";
+
+export function makeFetcher(kind: ImportKind, args: unknown, baseDir: string, env: RemoteEnv): RemoteFetcher {
+  switch (kind) {
+    case "http":
+      return new HttpFetcher(args as HttpImportArgs);
+    case "git":
+      return new GitFetcher(args as GitImportArgs, baseDir, env.storagePath);
+    default:
+      throw new Error(`import.${kind} is not a remote source`);
+  }
+}
