@@ -2,6 +2,7 @@
 // errors printed as `Error: ...` on stderr with exit status 1, help on stdout.
 import { type FlagSpec, flagsHelp, UsageError } from "./args.js";
 import { fmtCommand } from "./cmd-fmt.js";
+import { modulesCommand } from "./cmd-modules.js";
 import { pluginsCommand } from "./cmd-plugins.js";
 import { publishCommand } from "./cmd-publish.js";
 import { registryCommand } from "./cmd-registry.js";
@@ -18,6 +19,7 @@ export const version: string = typeof __INGOT_VERSION__ === "string" ? __INGOT_V
 
 export const commands: readonly Command[] = [
   fmtCommand,
+  modulesCommand,
   pluginsCommand,
   publishCommand,
   registryCommand,
