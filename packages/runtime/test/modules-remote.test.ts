@@ -297,3 +297,61 @@ describe("modules: import.git", () => {
     }
   });
 });
+
+describe("modules: import.registry", () => {
+  it("resolves a range, picks up a newer matching version at the next poll unless locked", async () => {
+    const { createRegistryServer, FileStorage, packDirectory, RegistryClient } = await import("@ingot/registry");
+    const root = tempDir("ingot-reg-");
+    const app = createRegistryServer({ storage: new FileStorage(join(root, "store")), tokens: ["tok"] });
+    const url = await app.listen({ port: 0, host: "127.0.0.1" });
+    const client = new RegistryClient(url, "tok");
+    const publish = async (version: string, value: string) => {
+      const d = join(root, `mod-${version}`);
+      spawnSync("mkdir", ["-p", join(d, "lib")]);
+      writeFileSync(join(d, "lib", "v.alloy"), constModule(value));
+      const manifest = {
+        name: "acme-lib",
+        version,
+        files: ["lib/v.alloy"],
+        declares: [{ name: "v", file: "lib/v.alloy", arguments: { type: "object" }, exports: { type: "object" } }],
+      };
+      writeFileSync(join(d, "ingot-module.json"), JSON.stringify(manifest));
+      await client.publish("acme-lib", version, await packDirectory(d));
+    };
+    const dir = tempDir("ingot-reg-cfg-");
+    const storage = join(dir, "data");
+    const config = `import.registry "acme" {\n  name = "acme-lib"\n  version = "^1.0.0"\n  registry = "${url}"\n  poll_frequency = "30ms"\n}\nacme.v "x" {}\n`;
+    let runtime: IngotRuntime | undefined;
+    try {
+      await publish("1.0.0", "one");
+      await publish("2.0.0", "major");
+      const s = await start(dir, storage, config);
+      runtime = s.runtime;
+      const rt = runtime;
+      assert.deepEqual(errors(s.r), []);
+      assert.equal(exportOf(rt, "acme.v.x", "out"), "one");
+
+      await publish("1.1.0", "two");
+      await waitFor("1.1.0", () => exportOf(rt, "acme.v.x", "out") === "two");
+
+      const u = await updateModulesLock({
+        sources: [{ name: join(dir, "config.alloy"), text: config }],
+        storagePath: storage,
+      });
+      assert.deepEqual(u.errors, []);
+      const entry = [...u.modules.values()][0];
+      assert.equal(entry?.kind, "registry");
+      assert.equal(entry?.revision, "1.1.0");
+      assert.equal(entry?.location, `${url}/acme-lib@^1.0.0`);
+
+      await publish("1.2.0", "three");
+      await waitFor("refused", () =>
+        /1\.2\.0.*does not match ingot\.lock/.test(rt.component("import.registry.acme")?.health.message ?? ""),
+      );
+      assert.equal(exportOf(rt, "acme.v.x", "out"), "two");
+    } finally {
+      await runtime?.shutdown(5000);
+      await app.close();
+    }
+  });
+});

@@ -3,6 +3,7 @@ import type { ImportKind } from "./import-schemas.js";
 import type { RemoteEnv, RemoteFetcher } from "./remote.js";
 import { GitFetcher, type GitImportArgs } from "./source-git.js";
 import { HttpFetcher, type HttpImportArgs } from "./source-http.js";
+import { RegistryFetcher, type RegistryImportArgs } from "./source-registry.js";
 
 export function makeFetcher(kind: ImportKind, args: unknown, baseDir: string, env: RemoteEnv): RemoteFetcher {
   switch (kind) {
@@ -10,6 +11,8 @@ export function makeFetcher(kind: ImportKind, args: unknown, baseDir: string, en
       return new HttpFetcher(args as HttpImportArgs);
     case "git":
       return new GitFetcher(args as GitImportArgs, baseDir, env.storagePath);
+    case "registry":
+      return new RegistryFetcher(args as RegistryImportArgs);
     default:
       throw new Error(`import.${kind} is not a remote source`);
   }

@@ -3,7 +3,7 @@
 import { type CompiledComponentSchemas, compileComponentSchemas } from "@ingot/sdk";
 import type { ObjectValue } from "@ingot/syntax";
 
-export type ImportKind = "file" | "string" | "http" | "git";
+export type ImportKind = "file" | "string" | "http" | "git" | "registry";
 
 /** Import block names and their kinds. */
 export const IMPORT_BLOCKS: Record<string, ImportKind> = {
@@ -11,6 +11,7 @@ export const IMPORT_BLOCKS: Record<string, ImportKind> = {
   "import.string": "string",
   "import.http": "http",
   "import.git": "git",
+  "import.registry": "registry",
 };
 
 const compiled = new Map<ImportKind, CompiledComponentSchemas>();
@@ -82,6 +83,16 @@ const ARGUMENTS: Record<ImportKind, { properties: Record<string, unknown>; requi
       basic_auth: basicAuth,
     },
     required: ["repository", "path"],
+  },
+  registry: {
+    properties: {
+      name: { type: "string" },
+      version: { type: "string", default: "*" },
+      registry: { type: "string" },
+      poll_frequency: duration("1m"),
+      bearer_token: secret,
+    },
+    required: ["name", "registry"],
   },
 };
 
