@@ -355,3 +355,54 @@ describe("modules: import.registry", () => {
     }
   });
 });
+
+describe("modules: import.s3", () => {
+  it("reads an object or a prefix from s3rver, follows changes, refuses key and prefix together", async () => {
+    const { default: S3rver } = await import("s3rver");
+    const { PutObjectCommand, S3Client } = await import("@aws-sdk/client-s3");
+    const server = new S3rver({
+      address: "127.0.0.1",
+      port: 0,
+      silent: true,
+      directory: tempDir("ingot-s3rver-"),
+      configureBuckets: [{ name: "mods" }],
+    });
+    const { port } = await server.run();
+    const endpoint = `http://127.0.0.1:${port}`;
+    const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+    const s3 = new S3Client({ region: "us-east-1", endpoint, forcePathStyle: true, credentials });
+    const put = (Key: string, Body: string) => s3.send(new PutObjectCommand({ Bucket: "mods", Key, Body }));
+    const dir = tempDir("ingot-s3-cfg-");
+    const block = (label: string, where: string) =>
+      `import.s3 "${label}" {\n  bucket = "mods"\n  ${where}\n  endpoint = "${endpoint}"\n  force_path_style = true\n  poll_frequency = "30ms"\n  client {\n    key = "S3RVER"\n    secret = "S3RVER"\n  }\n}\n`;
+    let runtime: IngotRuntime | undefined;
+    try {
+      await put("one/v.alloy", constModule("one"));
+      await put("lib/a.alloy", 'declare "a" {\n  export "out" {\n    value = "a"\n  }\n}\n');
+      await put("lib/b.alloy", 'declare "b" {\n  export "out" {\n    value = "b"\n  }\n}\n');
+      await put("lib/readme.txt", "not a module");
+      const config = `${block("single", `key = "one/v.alloy"`)}${block("dir", `prefix = "lib/"`)}single.v "x" {}\ndir.a "y" {}\ndir.b "z" {}\n`;
+      const s = await start(dir, join(dir, "data"), config);
+      runtime = s.runtime;
+      const rt = runtime;
+      assert.deepEqual(errors(s.r), []);
+      assert.equal(exportOf(rt, "single.v.x", "out"), "one");
+      assert.equal(exportOf(rt, "dir.a.y", "out"), "a");
+      assert.equal(exportOf(rt, "dir.b.z", "out"), "b");
+
+      await put("one/v.alloy", constModule("two"));
+      await waitFor("two", () => exportOf(rt, "single.v.x", "out") === "two");
+
+      const bad = await start(dir, join(dir, "data2"), block("both", `key = "a"\n  prefix = "b"`));
+      await bad.runtime.shutdown(5000);
+      assert.ok(
+        errors(bad.r).some((m) => /exactly one of key and prefix/.test(m)),
+        JSON.stringify(errors(bad.r)),
+      );
+    } finally {
+      await runtime?.shutdown(5000);
+      s3.destroy();
+      await server.close();
+    }
+  });
+});

@@ -3,7 +3,7 @@
 import { type CompiledComponentSchemas, compileComponentSchemas } from "@ingot/sdk";
 import type { ObjectValue } from "@ingot/syntax";
 
-export type ImportKind = "file" | "string" | "http" | "git" | "registry";
+export type ImportKind = "file" | "string" | "http" | "git" | "registry" | "s3";
 
 /** Import block names and their kinds. */
 export const IMPORT_BLOCKS: Record<string, ImportKind> = {
@@ -12,6 +12,7 @@ export const IMPORT_BLOCKS: Record<string, ImportKind> = {
   "import.http": "http",
   "import.git": "git",
   "import.registry": "registry",
+  "import.s3": "s3",
 };
 
 const compiled = new Map<ImportKind, CompiledComponentSchemas>();
@@ -93,6 +94,19 @@ const ARGUMENTS: Record<ImportKind, { properties: Record<string, unknown>; requi
       bearer_token: secret,
     },
     required: ["name", "registry"],
+  },
+  s3: {
+    properties: {
+      bucket: { type: "string" },
+      key: { type: "string" },
+      prefix: { type: "string" },
+      region: { type: "string" },
+      endpoint: { type: "string" },
+      force_path_style: { type: "boolean", default: false },
+      poll_frequency: duration("1m"),
+      client: block({ key: { type: "string" }, secret }),
+    },
+    required: ["bucket"],
   },
 };
 

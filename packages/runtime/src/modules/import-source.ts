@@ -43,7 +43,7 @@ export interface SourceEnv {
   remote?: RemoteEnv;
 }
 
-const REMOTE: ReadonlySet<ImportKind> = new Set(["http", "git", "registry"]);
+const REMOTE: ReadonlySet<ImportKind> = new Set(["http", "git", "registry", "s3"]);
 
 interface ParsedModule {
   declares: { block: BlockStmt; source: SourceFile }[];
