@@ -34,6 +34,7 @@ export {
   type RegistryStorage,
   type VersionRecord,
 } from "./storage.js";
+export { normalizePrefix, S3Storage, type S3StorageOptions } from "./storage-s3.js";
 export {
   DEFAULT_MAX_ARTIFACT_SIZE,
   readTarball,

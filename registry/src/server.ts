@@ -157,6 +157,10 @@ export function createRegistryServer(options: RegistryServerOptions): FastifyIns
     tarball: `${req.protocol}://${req.host}${tarballPath(name, v.version)}`,
   });
 
+  app.addHook("onClose", async () => {
+    await storage.close?.();
+  });
+
   app.get("/-/healthy", async () => ({ status: "ok" }));
 
   app.get(`${API_PREFIX}/packages`, async (req) => {

@@ -1,6 +1,6 @@
 // Where the registry keeps its packages: an index record per package (versions,
 // integrity, yanked flags) and one immutable artifact per version. Backends implement
-// RegistryStorage; files on disk is the default (S3 is planned behind the same interface).
+// RegistryStorage; files on disk is the default, S3 is in storage-s3.ts.
 import { randomBytes } from "node:crypto";
 import { link, mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -43,6 +43,8 @@ export interface RegistryStorage {
   readArtifact(name: string, version: string): Promise<Buffer | undefined>;
   /** Stores a version's artifact; rejects with ArtifactExistsError when it is already stored. */
   writeArtifact(name: string, version: string, bytes: Uint8Array): Promise<void>;
+  /** Releases connections (called when the server closes). */
+  close?(): Promise<void>;
 }
 
 export class ArtifactExistsError extends Error {

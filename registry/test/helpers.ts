@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { Header } from "tar";
-import { createRegistryServer, FileStorage, type RegistryServerOptions } from "../src/index.js";
+import { createRegistryServer, FileStorage, type RegistryServerOptions, type RegistryStorage } from "../src/index.js";
 
 export interface RawEntry {
   path: string;
@@ -103,15 +103,35 @@ export const TOKEN = "test-token-0123456789";
 
 export interface TestRegistry {
   url: string;
-  storageRoot: string;
-  storage: FileStorage;
+  storage: RegistryStorage;
+  /** Replaces a stored artifact's bytes behind the registry's back. */
+  tamper(name: string, version: string, bytes: Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startRegistry(opts: Partial<RegistryServerOptions> = {}): Promise<TestRegistry> {
-  const storageRoot = tempDir("ingot-registry-");
-  const storage = new FileStorage(storageRoot);
+/** Where a test registry keeps its packages. */
+export interface StorageBackend {
+  name: string;
+  create(): { storage: RegistryStorage; tamper(name: string, version: string, bytes: Uint8Array): Promise<void> };
+}
+
+export const fileBackend: StorageBackend = {
+  name: "file",
+  create() {
+    const storage = new FileStorage(tempDir("ingot-registry-"));
+    return {
+      storage,
+      tamper: async (name, version, bytes) => writeFileSync(storage.artifactPath(name, version), bytes),
+    };
+  },
+};
+
+export async function startRegistry(
+  opts: Partial<RegistryServerOptions> = {},
+  backend: StorageBackend = fileBackend,
+): Promise<TestRegistry> {
+  const { storage, tamper } = backend.create();
   const app = createRegistryServer({ storage, tokens: [TOKEN], ...opts });
   const address = await app.listen({ host: "127.0.0.1", port: 0 });
-  return { url: address, storageRoot, storage, close: () => app.close() };
+  return { url: address, storage, tamper, close: () => app.close() };
 }

@@ -1,8 +1,14 @@
 // `ingot registry serve`: runs an Ingot registry (plugin packs and modules) on files
-// on disk until SIGINT/SIGTERM.
+// on disk, or in an S3 bucket with --s3.bucket, until SIGINT/SIGTERM.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { createRegistryServer, DEFAULT_MAX_ARTIFACT_SIZE, FileStorage } from "@ingot/registry";
+import {
+  createRegistryServer,
+  DEFAULT_MAX_ARTIFACT_SIZE,
+  FileStorage,
+  type RegistryStorage,
+  S3Storage,
+} from "@ingot/registry";
 import { createLogger } from "@ingot/sdk";
 import { formatListenAddr, parseListenAddr } from "@ingot/server";
 import { type FlagSpec, parseArgs, UsageError } from "./args.js";
@@ -38,6 +44,33 @@ const maxSizeFlag: FlagSpec = {
   default: "50MiB",
 };
 
+const s3Flags: FlagSpec[] = [
+  {
+    name: "s3.bucket",
+    type: "string",
+    usage: "Keep packages in this S3 bucket instead of --storage.path",
+    valueName: "string",
+  },
+  { name: "s3.prefix", type: "string", usage: "Key prefix inside the S3 bucket", valueName: "string" },
+  {
+    name: "s3.region",
+    type: "string",
+    usage: "S3 region (default: the AWS SDK's chain, e.g. AWS_REGION)",
+    valueName: "string",
+  },
+  {
+    name: "s3.endpoint",
+    type: "string",
+    usage: "Endpoint of an S3-compatible service (MinIO, Ceph, R2...)",
+    valueName: "url",
+  },
+  {
+    name: "s3.force-path-style",
+    type: "bool",
+    usage: "Use path-style S3 URLs (endpoint/bucket/key), as most S3-compatible services need",
+  },
+];
+
 export const registryCommand: Command = {
   name: "registry",
   aliases: [],
@@ -45,10 +78,11 @@ export const registryCommand: Command = {
   short: "Run an Ingot registry",
   long: `The registry subcommand runs an Ingot registry.
 
-  serve   stores plugin packs and modules under --storage.path and serves the registry
+  serve   stores plugin packs and modules under --storage.path (or in the S3 bucket
+          --s3.bucket, credentials from the standard AWS chain) and serves the registry
           HTTP API (docs/registry.md) on --listen-addr until SIGINT or SIGTERM.
           Publishing and yanking need a bearer token listed in --token-file.`,
-  flags: [listenFlag, maxSizeFlag, storageFlag, tokensFlag],
+  flags: [listenFlag, maxSizeFlag, storageFlag, tokensFlag, ...s3Flags],
   run: runRegistry,
 };
 
@@ -103,13 +137,34 @@ async function runRegistry(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError((e as Error).message);
   }
   const storagePath = resolve(stringFlag(args, storageFlag.name, storageFlag.default as string));
+  const bucket = stringFlag(args, "s3.bucket", "");
+  for (const f of s3Flags) {
+    if (bucket === "" && f.name !== "s3.bucket" && args.flags.has(f.name)) {
+      throw new UsageError(`--${f.name} needs --s3.bucket`);
+    }
+  }
+  if (bucket !== "" && args.flags.has(storageFlag.name)) {
+    throw new UsageError("--storage.path and --s3.bucket are exclusive: choose one storage");
+  }
+  const forcePathStyle = args.flags.get("s3.force-path-style");
+  const storage: RegistryStorage =
+    bucket === ""
+      ? new FileStorage(storagePath)
+      : new S3Storage({
+          bucket,
+          prefix: stringFlag(args, "s3.prefix", ""),
+          region: stringFlag(args, "s3.region", ""),
+          endpoint: stringFlag(args, "s3.endpoint", ""),
+          ...(typeof forcePathStyle === "boolean" ? { forcePathStyle } : {}),
+        });
+  const where = storage instanceof S3Storage ? `s3://${storage.bucket}/${storage.prefix}` : storagePath;
   const tokenFile = stringFlag(args, tokensFlag.name, "");
   const tokens = tokenFile === "" ? [] : readTokens(tokenFile);
   const maxArtifactSize = parseSize(stringFlag(args, maxSizeFlag.name, String(DEFAULT_MAX_ARTIFACT_SIZE)));
   const logger = createLogger({ write: (line) => io.stderr.write(`${line}\n`) });
   if (tokens.length === 0) logger.warn("no tokens (--token-file): the registry is read-only");
 
-  const app = createRegistryServer({ storage: new FileStorage(storagePath), tokens, maxArtifactSize, logger });
+  const app = createRegistryServer({ storage, tokens, maxArtifactSize, logger });
   try {
     await app.listen({ host: addr.host, port: addr.port });
   } catch (e) {
@@ -117,7 +172,7 @@ async function runRegistry(argv: string[], io: CliIO): Promise<number> {
   }
   const bound = app.server.address();
   const shown = bound && typeof bound === "object" ? formatListenAddr(bound.address, bound.port) : "";
-  logger.info("now listening for http traffic", { addr: shown, storage: storagePath });
+  logger.info("now listening for http traffic", { addr: shown, storage: where });
   await new Promise<void>((done) => {
     const stop = () => {
       process.off("SIGINT", stop);
