@@ -25,6 +25,17 @@ export {
   validateModuleManifest,
 } from "./module-manifest.js";
 export { invalidNameReason, invalidVersionReason, parsePackageSpec } from "./names.js";
+export {
+  NPM_DEFAULT_REGISTRY,
+  type NpmPackument,
+  NpmRegistryClient,
+  NpmRegistryError,
+  type NpmResolved,
+  type NpmVersion,
+  npmEncodeName,
+  pickVersion,
+  sha512Of,
+} from "./npm.js";
 export { PACK_MTIME, packDirectory, packFileList } from "./pack.js";
 export { API_PREFIX, createRegistryServer, encodeName, type RegistryServerOptions, tarballPath } from "./server.js";
 export {

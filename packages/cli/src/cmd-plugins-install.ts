@@ -1,7 +1,8 @@
 // `ingot plugins install NAME[@RANGE]` and `ingot plugins remove NAME`: resolve against
-// an Ingot registry, download (progress on stderr for long downloads), verify the
-// sha512 integrity, unpack safely into the plugins directory, check every plugin with
-// discovery's own checks, and record the result in ingot.lock.
+// an Ingot registry (--registry) or an npm-protocol registry (--npm, --npm-registry),
+// download (progress on stderr for long downloads), verify the integrity, unpack safely
+// into the plugins directory, check every plugin with discovery's own checks, and
+// record the result in ingot.lock.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -11,7 +12,11 @@ import {
   extractTarball,
   IntegrityError,
   inspectArtifact,
+  integrityOf,
   invalidNameReason,
+  NPM_DEFAULT_REGISTRY,
+  NpmRegistryClient,
+  NpmRegistryError,
   parsePackageSpec,
   RegistryClient,
   RegistryError,
@@ -38,15 +43,51 @@ export const lockfileFlag: FlagSpec = {
   valueName: "path",
 };
 
-export function registryUrlFromArgs(args: ParsedArgs): string {
-  const url = stringFlag(args, registryFlag.name, process.env.INGOT_REGISTRY ?? "");
-  if (url === "") throw new UsageError("no registry: pass --registry URL or set INGOT_REGISTRY");
+export const npmFlag: FlagSpec = {
+  name: "npm",
+  type: "bool",
+  usage: `Install from an npm-protocol registry: --npm-registry, else $INGOT_NPM_REGISTRY, else ${NPM_DEFAULT_REGISTRY}`,
+};
+export const npmRegistryFlag: FlagSpec = {
+  name: "npm-registry",
+  type: "string",
+  usage: "URL of an npm-protocol registry to install from (implies --npm)",
+  valueName: "url",
+};
+
+function checkUrl(url: string, flag: string): string {
   try {
     new URL(url);
   } catch {
-    throw new UsageError(`invalid argument ${JSON.stringify(url)} for "--registry" flag: not a URL`);
+    throw new UsageError(`invalid argument ${JSON.stringify(url)} for "--${flag}" flag: not a URL`);
   }
   return url;
+}
+
+export function registryUrlFromArgs(args: ParsedArgs): string {
+  const url = stringFlag(args, registryFlag.name, process.env.INGOT_REGISTRY ?? "");
+  if (url === "") throw new UsageError("no registry: pass --registry URL or set INGOT_REGISTRY");
+  return checkUrl(url, registryFlag.name);
+}
+
+/** Where install resolves: an Ingot registry, or an npm-protocol registry. */
+export function installSourceFromArgs(args: ParsedArgs): { protocol: "ingot" | "npm"; url: string } {
+  const npmUrl = stringFlag(args, npmRegistryFlag.name, "");
+  const npm = args.flags.get(npmFlag.name) === true || npmUrl !== "";
+  if (!npm) {
+    const url = stringFlag(args, registryFlag.name, process.env.INGOT_REGISTRY ?? "");
+    if (url === "") {
+      throw new UsageError(
+        "no registry: pass --registry URL or set INGOT_REGISTRY (an Ingot registry), or pass --npm or --npm-registry URL (the npm registry protocol)",
+      );
+    }
+    return { protocol: "ingot", url: checkUrl(url, registryFlag.name) };
+  }
+  if (args.flags.has(registryFlag.name)) {
+    throw new UsageError("--registry (an Ingot registry) and --npm/--npm-registry are exclusive");
+  }
+  const url = npmUrl !== "" ? npmUrl : process.env.INGOT_NPM_REGISTRY || NPM_DEFAULT_REGISTRY;
+  return { protocol: "npm", url: checkUrl(url, npmRegistryFlag.name) };
 }
 
 /** The install directory: the first --plugins.path, else `<storage.path>/plugins`. */
@@ -80,19 +121,18 @@ function progressReporter(io: CliIO, what: string): (p: DownloadProgress) => voi
   };
 }
 
-export async function installPlugin(spec: string, args: ParsedArgs, io: CliIO): Promise<number> {
-  const { name, range } = parsePackageSpec(spec);
-  const badName = invalidNameReason(name);
-  if (badName) throw new UsageError(badName);
-  const registry = registryUrlFromArgs(args);
-  const pluginsDir = pluginsDirFromArgs(args);
-  const lockPath = lockfileFromArgs(args);
-  const client = new RegistryClient(registry);
+interface Fetched {
+  version: string;
+  bytes: Buffer;
+  /** sha512 SRI of the bytes (verified against what the registry declared). */
+  integrity: string;
+  tarball: string;
+}
 
-  let bytes: Buffer;
-  let resolved: Awaited<ReturnType<RegistryClient["resolve"]>>;
+async function fetchFromIngot(name: string, range: string | undefined, registry: string, io: CliIO): Promise<Fetched> {
+  const client = new RegistryClient(registry);
   try {
-    resolved = await client.resolve(name, range ?? "*");
+    const resolved = await client.resolve(name, range ?? "*");
     if (resolved.kind === "module") {
       throw new CommandError(`${name}@${resolved.version} is a module, not a plugin; use it with import.registry`);
     }
@@ -101,11 +141,46 @@ export async function installPlugin(spec: string, args: ParsedArgs, io: CliIO): 
         `warning: ${name}@${resolved.version} is yanked${resolved.yankReason ? `: ${resolved.yankReason}` : ""}\n`,
       );
     }
-    bytes = await client.download(resolved, progressReporter(io, `${name}@${resolved.version}`));
+    const bytes = await client.download(resolved, progressReporter(io, `${name}@${resolved.version}`));
+    return { version: resolved.version, bytes, integrity: resolved.integrity, tarball: resolved.tarball };
   } catch (e) {
     if (e instanceof RegistryError || e instanceof IntegrityError) throw new CommandError(e.message);
     throw e;
   }
+}
+
+async function fetchFromNpm(name: string, range: string | undefined, registry: string, io: CliIO): Promise<Fetched> {
+  const client = new NpmRegistryClient(registry);
+  try {
+    const resolved = await client.resolve(name, range);
+    if (resolved.deprecated !== undefined) {
+      io.stderr.write(`warning: ${name}@${resolved.version} is deprecated: ${resolved.deprecated}\n`);
+    }
+    const bytes = await client.download(resolved, progressReporter(io, `${name}@${resolved.version}`), (msg) =>
+      io.stderr.write(`warning: ${msg}\n`),
+    );
+    return { version: resolved.version, bytes, integrity: integrityOf(bytes), tarball: resolved.tarball };
+  } catch (e) {
+    if (e instanceof NpmRegistryError || e instanceof IntegrityError) throw new CommandError(e.message);
+    throw e;
+  }
+}
+
+export async function installPlugin(spec: string, args: ParsedArgs, io: CliIO): Promise<number> {
+  const { name, range } = parsePackageSpec(spec);
+  const badName = invalidNameReason(name);
+  if (badName) throw new UsageError(badName);
+  const source = installSourceFromArgs(args);
+  const registry = source.url;
+  const pluginsDir = pluginsDirFromArgs(args);
+  const lockPath = lockfileFromArgs(args);
+
+  const fetched =
+    source.protocol === "npm"
+      ? await fetchFromNpm(name, range, registry, io)
+      : await fetchFromIngot(name, range, registry, io);
+  const { bytes } = fetched;
+  const resolved = { version: fetched.version, integrity: fetched.integrity, tarball: fetched.tarball };
 
   let info: ReturnType<typeof inspectArtifact>;
   let tarball: Awaited<ReturnType<typeof readTarball>>;
@@ -118,6 +193,9 @@ export async function installPlugin(spec: string, args: ParsedArgs, io: CliIO): 
   }
   if (info.name !== name || info.version !== resolved.version) {
     throw new CommandError(`${name}@${resolved.version} refused: the artifact is ${info.name}@${info.version}`);
+  }
+  if (info.kind === "module") {
+    throw new CommandError(`${name}@${resolved.version} is a module, not a plugin; use it with import.registry`);
   }
 
   // Unpack beside the target, check with discovery's checks, then swap in.
@@ -154,6 +232,7 @@ export async function installPlugin(spec: string, args: ParsedArgs, io: CliIO): 
       resolved: resolved.tarball,
       integrity: resolved.integrity,
       registry,
+      ...(source.protocol === "npm" ? { protocol: "npm" as const } : {}),
       path: target,
     },
   };

@@ -3,7 +3,14 @@
 // `install` and `remove` (cmd-plugins-install.ts) manage plugins from a registry.
 import { createRuntime, type DiscoveredPlugin } from "@ingot/runtime";
 import { type FlagSpec, parseArgs, UsageError } from "./args.js";
-import { installPlugin, lockfileFlag, registryFlag, removePlugin } from "./cmd-plugins-install.js";
+import {
+  installPlugin,
+  lockfileFlag,
+  npmFlag,
+  npmRegistryFlag,
+  registryFlag,
+  removePlugin,
+} from "./cmd-plugins-install.js";
 import type { Command } from "./command.js";
 import {
   pluginsPathFlag,
@@ -34,12 +41,23 @@ export const pluginsCommand: Command = {
             version, path, status (ok or refused, with the reason) and its components
             with their stability.
   install   resolves NAME[@RANGE] (a semver range, default the latest version) against
-            the --registry, downloads it, verifies its sha512 integrity, checks every
+            the Ingot --registry, or with --npm/--npm-registry against an npm-protocol
+            registry (RANGE may then be a dist-tag), downloads it, verifies its
+            integrity, checks every
             plugin in it as discovery does, unpacks it into the plugins directory (the
             first --plugins.path, else <storage.path>/plugins) and records it in the
             lockfile (./ingot.lock unless --lockfile).
   remove    deletes an installed plugin and its lockfile entry.`,
-  flags: [formatFlag, lockfileFlag, pluginsPathFlag, registryFlag, stabilityLevelFlag, storagePathFlag],
+  flags: [
+    formatFlag,
+    lockfileFlag,
+    npmFlag,
+    npmRegistryFlag,
+    pluginsPathFlag,
+    registryFlag,
+    stabilityLevelFlag,
+    storagePathFlag,
+  ],
   run: runPlugins,
 };
 

@@ -14,6 +14,8 @@ export interface LockedPlugin {
   integrity: string;
   /** The registry it was resolved against. */
   registry: string;
+  /** "npm" when that registry speaks the npm protocol (absent: an Ingot registry). */
+  protocol?: "npm";
   /** Where it is installed. */
   path: string;
 }

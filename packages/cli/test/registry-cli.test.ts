@@ -35,7 +35,8 @@ test("usage errors name what is missing", async () => {
     assert.deepEqual(await cli(["plugins", "install", "x"]), {
       code: 1,
       stdout: "",
-      stderr: "Error: no registry: pass --registry URL or set INGOT_REGISTRY\n",
+      stderr:
+        "Error: no registry: pass --registry URL or set INGOT_REGISTRY (an Ingot registry), or pass --npm or --npm-registry URL (the npm registry protocol)\n",
     });
   } finally {
     if (saved !== undefined) process.env.INGOT_REGISTRY = saved;
