@@ -1,6 +1,8 @@
 // `ingot plugins list`: the plugins the runtime discovers (installed packages and
 // --plugins.path), with their versions, paths, status, refusal reasons and components.
 // `install` and `remove` (cmd-plugins-install.ts) manage plugins from a registry.
+
+import { invalidNameReason } from "@ingot/registry";
 import { createRuntime, type DiscoveredPlugin } from "@ingot/runtime";
 import { type FlagSpec, parseArgs, UsageError } from "./args.js";
 import {
@@ -19,7 +21,15 @@ import {
   storagePathFlag,
   stringFlag,
 } from "./runtime-flags.js";
-import { type CliIO, write } from "./util.js";
+import { scaffoldPlugin } from "./scaffold.js";
+import { type CliIO, CommandError, write } from "./util.js";
+
+const dirFlag: FlagSpec = {
+  name: "dir",
+  type: "string",
+  usage: "Directory for the new plugin package (default ./<name without scope>)",
+  valueName: "path",
+};
 
 const formatFlag: FlagSpec = {
   name: "format",
@@ -32,8 +42,8 @@ const formatFlag: FlagSpec = {
 export const pluginsCommand: Command = {
   name: "plugins",
   aliases: [],
-  use: "plugins (list | install NAME[@RANGE] | remove NAME) [flags]",
-  short: "List, install and remove plugins",
+  use: "plugins (list | install NAME[@RANGE] | remove NAME | new NAME) [flags]",
+  short: "List, install, remove and create plugins",
   long: `The plugins subcommand manages component plugins.
 
   list      prints every plugin found among the installed packages, the plugins
@@ -47,8 +57,13 @@ export const pluginsCommand: Command = {
             plugin in it as discovery does, unpacks it into the plugins directory (the
             first --plugins.path, else <storage.path>/plugins) and records it in the
             lockfile (./ingot.lock unless --lockfile).
-  remove    deletes an installed plugin and its lockfile entry.`,
+  remove    deletes an installed plugin and its lockfile entry.
+  new       creates a plugin package named NAME in --dir (default ./NAME without its
+            scope): package.json, ingot-plugin.json with a sample component
+            (<namespace>.counter), src/index.ts, a test using @ingot/sdk/testkit, the
+            build script (tsc, then @ingot/sdk/build), tsconfig.json and a README.`,
   flags: [
+    dirFlag,
     formatFlag,
     lockfileFlag,
     npmFlag,
@@ -65,7 +80,11 @@ async function runPlugins(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, pluginsCommand.flags);
   const [sub, ...extra] = args.positionals;
   if (sub === undefined) {
-    throw new UsageError('missing subcommand for "ingot plugins": want "list", "install" or "remove"');
+    throw new UsageError('missing subcommand for "ingot plugins": want "list", "install", "remove" or "new"');
+  }
+  if (sub === "new") {
+    if (extra.length !== 1) throw new UsageError(`"ingot plugins new" accepts 1 arg(s), received ${extra.length}`);
+    return newPlugin(extra[0] as string, stringFlag(args, dirFlag.name, ""), io);
   }
   if (sub === "install" || sub === "remove") {
     if (extra.length !== 1) throw new UsageError(`"ingot plugins ${sub}" accepts 1 arg(s), received ${extra.length}`);
@@ -108,4 +127,24 @@ export function pluginsText(plugins: readonly DiscoveredPlugin[]): string {
     }
   }
   return out.join("");
+}
+
+async function newPlugin(name: string, dirArg: string, io: CliIO): Promise<number> {
+  const bad = invalidNameReason(name);
+  if (bad) throw new UsageError(bad);
+  const dir = dirArg !== "" ? dirArg : (name.split("/").pop() as string);
+  let made: ReturnType<typeof scaffoldPlugin>;
+  try {
+    made = scaffoldPlugin(name, dir);
+  } catch (e) {
+    throw new CommandError((e as Error).message);
+  }
+  await write(
+    io.stdout,
+    `created ${name} in ${made.dir}\n` +
+      `  component: ${made.component}\n` +
+      `  files: ${made.files.join(", ")}\n` +
+      `next: cd ${dir} && npm install && npm test\n`,
+  );
+  return 0;
 }
