@@ -53,10 +53,9 @@ export const pluginsCommand: Command = {
   install   resolves NAME[@RANGE] (a semver range, default the latest version) against
             the Ingot --registry, or with --npm/--npm-registry against an npm-protocol
             registry (RANGE may then be a dist-tag), downloads it, verifies its
-            integrity, checks every
-            plugin in it as discovery does, unpacks it into the plugins directory (the
-            first --plugins.path, else <storage.path>/plugins) and records it in the
-            lockfile (./ingot.lock unless --lockfile).
+            integrity, checks every plugin in it as discovery does, unpacks it into the
+            plugins directory (the first --plugins.path, else <storage.path>/plugins)
+            and records it in the lockfile (./ingot.lock unless --lockfile).
   remove    deletes an installed plugin and its lockfile entry.
   new       creates a plugin package named NAME in --dir (default ./NAME without its
             scope): package.json, ingot-plugin.json with a sample component
