@@ -272,7 +272,10 @@ test("unknown commands fail with status 1; run and plugins have help", () => {
   assert.match(run.stdout, /^ {6}--stability\.level string +.*\(default "generally-available"\)$/m);
   assert.match(run.stdout, /^ {6}--plugins\.path strings +/m);
   const plugins = ingot(["help", "plugins"]);
-  assert.match(plugins.stdout, /^ {2}ingot plugins \(list \| install NAME\[@RANGE\] \| remove NAME \| new NAME\) \[flags\]$/m);
+  assert.match(
+    plugins.stdout,
+    /^ {2}ingot plugins \(list \| install NAME\[@RANGE\] \| remove NAME \| new NAME\) \[flags\]$/m,
+  );
 });
 
 test("fmt output into a closed pipe ends quietly", () => {
