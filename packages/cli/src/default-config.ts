@@ -5,10 +5,29 @@ import type { ConfigSource } from "@ingot/runtime";
 
 export const defaultConfigName = "<default config>";
 
-export const defaultConfigText = `// Ingot's embedded default configuration. Its own metrics are served on /metrics.
+export const defaultConfigText = `// Ingot's embedded default configuration: it scrapes this host (node_exporter-compatible
+// metrics) and Ingot itself every 15s and writes the samples to a Prometheus remote-write
+// endpoint: $INGOT_REMOTE_WRITE_URL, or a Prometheus on this host. While the endpoint is
+// unreachable, samples wait in the write-ahead log under --storage.path.
 logging {
 	level  = "info"
 	format = "logfmt"
+}
+
+prometheus.exporter.unix "host" { }
+
+prometheus.exporter.self "ingot" { }
+
+prometheus.scrape "default" {
+	targets         = array.concat(prometheus.exporter.unix.host.targets, prometheus.exporter.self.ingot.targets)
+	forward_to      = [prometheus.remote_write.default.receiver]
+	scrape_interval = "15s"
+}
+
+prometheus.remote_write "default" {
+	endpoint {
+		url = coalesce(sys.env("INGOT_REMOTE_WRITE_URL"), "http://127.0.0.1:9090/api/v1/write")
+	}
 }
 
 // A host file read (and re-read when it changes) by local.file: its content is an export

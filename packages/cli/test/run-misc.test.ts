@@ -45,7 +45,24 @@ test("run without a path serves /-/ready with the default configuration; SIGINT 
   // Generous bound for a loaded machine; docs/benchmarks.md has the measured time.
   assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms to become ready`);
   const list = JSON.parse((await httpGet(`${ingot.base}/api/v0/web/components`)).body) as { localID: string }[];
-  assert.deepEqual(list.map((c) => c.localID).sort(), ["local.file.hosts", "local.file_match.system_logs"]);
+  assert.deepEqual(list.map((c) => c.localID).sort(), [
+    "local.file.hosts",
+    "local.file_match.system_logs",
+    "prometheus.exporter.self.ingot",
+    "prometheus.exporter.unix.host",
+    "prometheus.remote_write.default",
+    "prometheus.scrape.default",
+  ]);
+  // The default pipeline scrapes the host and Ingot itself: both targets show in the
+  // scrape component's debug info once their first scrape ran.
+  const scrape = await eventually(async () => {
+    const c = JSON.parse((await httpGet(`${ingot.base}/api/v0/web/components/prometheus.scrape.default`)).body) as {
+      debugInfo?: { target?: { job: string; health: string }[] };
+    };
+    const targets = c.debugInfo?.target ?? [];
+    return targets.length === 2 && targets.every((t) => t.health === "up") ? targets : undefined;
+  }, 20_000);
+  assert.deepEqual(scrape.map((t) => t.job).sort(), ["integrations/alloy", "integrations/unix"]);
   ingot.proc.kill("SIGINT");
   assert.equal(await ingot.exited, 0);
 });
