@@ -63,6 +63,23 @@ test("SeriesTable interns, looks up and keeps refs stable", () => {
   assert.notEqual(new SeriesTable().id, t.id);
 });
 
+test("SeriesTable keeps refs and lookups right through index growth (100k series)", () => {
+  const t = new SeriesTable();
+  const n = 100_000;
+  for (let i = 0; i < n; i++) assert.equal(t.intern(["__name__", "m", "i", String(i)]), i);
+  assert.equal(t.size, n);
+  for (let i = 0; i < n; i += 997) {
+    assert.equal(t.lookup(["__name__", "m", "i", String(i)]), i);
+    assert.equal(t.intern(["__name__", "m", "i", String(i)]), i, "interning again returns the same ref");
+    assert.equal(t.labels(i)[3], String(i));
+    assert.equal(t.hash(i), hashLabels(t.labels(i)));
+  }
+  assert.equal(t.size, n);
+  assert.equal(t.lookup(["__name__", "m", "i", String(n)]), -1);
+  assert.deepEqual(t.labels(n), []);
+  assert.equal(t.hash(-1), 0);
+});
+
 test("STALE_NAN has Prometheus's bit pattern and survives typed arrays", () => {
   const bits = new Uint32Array(new Float64Array([STALE_NAN]).buffer);
   assert.equal(bits[0], 2, "payload 2");

@@ -15,15 +15,18 @@ let nextTableId = 1;
  * An append-only intern table of label sets: each distinct set gets a small integer
  * ref, stable for the table's life, so a receiver can cache its own per-series state
  * by (table.id, ref). A producer that wants to forget series starts a new table.
+ *
+ * Memory per series: the Labels array itself plus 8 bytes of hash and an open-addressing
+ * index of 4-byte slots (at most half full) — no Map entry or boxed number per series.
  */
 export class SeriesTable {
   /** Unique per table in this process. */
   readonly id = nextTableId++;
   private readonly sets: Labels[] = [];
-  private readonly hashes: number[] = [];
-  // hash -> ref, or -1 when several refs share the hash (then `collisions` holds them).
-  private readonly byHash = new Map<number, number>();
-  private readonly collisions = new Map<number, number[]>();
+  private hashes = new Float64Array(64);
+  // Open addressing, linear probing: slot -> ref + 1 (0 = empty). Never more than half full.
+  private slots = new Int32Array(128);
+  private mask = 127;
 
   get size(): number {
     return this.sets.length;
@@ -32,34 +35,39 @@ export class SeriesTable {
   /** The ref of a label set, adding it if new. */
   intern(labels: Labels): SeriesRef {
     const h = hashLabels(labels);
-    const found = this.byHash.get(h);
-    if (found === undefined) {
-      const ref = this.push(labels, h);
-      this.byHash.set(h, ref);
-      return ref;
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = slotOf(h) & mask;
+    for (;;) {
+      const r = (slots[i] as number) - 1;
+      if (r < 0) break;
+      if (this.hashes[r] === h && labelsEqual(this.sets[r] as Labels, labels)) return r;
+      i = (i + 1) & mask;
     }
-    if (found >= 0) {
-      if (labelsEqual(this.sets[found] as Labels, labels)) return found;
-      const ref = this.push(labels, h);
-      this.byHash.set(h, -1);
-      this.collisions.set(h, [found, ref]);
-      return ref;
+    const ref = this.sets.length;
+    this.sets.push(labels);
+    if (ref === this.hashes.length) {
+      const g = new Float64Array(ref * 2);
+      g.set(this.hashes);
+      this.hashes = g;
     }
-    const list = this.collisions.get(h) as number[];
-    for (const r of list) if (labelsEqual(this.sets[r] as Labels, labels)) return r;
-    const ref = this.push(labels, h);
-    list.push(ref);
+    this.hashes[ref] = h;
+    slots[i] = ref + 1;
+    if (2 * (ref + 1) > slots.length) this.rehash(slots.length * 2);
     return ref;
   }
 
   /** The ref of a label set already in the table, or -1. */
   lookup(labels: Labels): SeriesRef {
     const h = hashLabels(labels);
-    const found = this.byHash.get(h);
-    if (found === undefined) return -1;
-    if (found >= 0) return labelsEqual(this.sets[found] as Labels, labels) ? found : -1;
-    for (const r of this.collisions.get(h) as number[]) if (labelsEqual(this.sets[r] as Labels, labels)) return r;
-    return -1;
+    const slots = this.slots;
+    let i = slotOf(h) & this.mask;
+    for (;;) {
+      const r = (slots[i] as number) - 1;
+      if (r < 0) return -1;
+      if (this.hashes[r] === h && labelsEqual(this.sets[r] as Labels, labels)) return r;
+      i = (i + 1) & this.mask;
+    }
   }
 
   labels(ref: SeriesRef): Labels {
@@ -68,14 +76,29 @@ export class SeriesTable {
 
   /** The stable hash of a series' labels (hashLabels), kept from interning. */
   hash(ref: SeriesRef): number {
-    return this.hashes[ref] ?? 0;
+    return ref >= 0 && ref < this.sets.length ? (this.hashes[ref] as number) : 0;
   }
 
-  private push(labels: Labels, h: number): SeriesRef {
-    this.sets.push(labels);
-    this.hashes.push(h);
-    return this.sets.length - 1;
+  private rehash(n: number): void {
+    const slots = new Int32Array(n);
+    const mask = n - 1;
+    for (let ref = 0; ref < this.sets.length; ref++) {
+      let i = slotOf(this.hashes[ref] as number) & mask;
+      while (slots[i] !== 0) i = (i + 1) & mask;
+      slots[i] = ref + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
   }
+}
+
+/** A well-mixed 32-bit slot hash of a 53-bit label hash. */
+function slotOf(h: number): number {
+  const lo = h >>> 0;
+  const hi = (h / 4294967296) >>> 0;
+  let x = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+  x ^= x >>> 13;
+  return x;
 }
 
 // ---- stale markers ----

@@ -1,8 +1,11 @@
 // One target's scrape loop, after Prometheus's scrapeLoop: scrapes on a fixed schedule
 // (offset by the target's hash), parses the body into a reused MetricsBatchBuilder
-// through a per-target series cache keyed by the parser's seriesKey() (labels() only on
-// a miss), adds the report series, writes staleness markers for series that vanished,
-// and forwards the batch, awaiting backpressure.
+// through a per-target series cache keyed by a 64-bit hash of the series key bytes
+// (cache.ts; labels() only on a miss, with interned names and values), adds the report
+// series, writes staleness markers for series that vanished, and forwards the batch,
+// awaiting backpressure. A long body is parsed in slices of at most ~SLICE_MS, yielding
+// to the event loop in between, so one big target cannot stall the rest of the process
+// (WAL writes, remote_write sends, HTTP) for the whole parse.
 import {
   appendToAll,
   type Labels,
@@ -15,7 +18,9 @@ import {
   STALE_NAN,
 } from "@ingot/sdk";
 import type { ExpositionFormat } from "../expfmt/parser.js";
+import type { TextParserBase } from "../expfmt/textbase.js";
 import type { ScrapeArguments } from "./args.js";
+import { hashKeyBytes, hashKeyString, internString, keyHash, SeriesCache } from "./cache.js";
 import { BodyBuffer, type ScrapeClient } from "./http.js";
 import { createParser, formatFromContentType, PROTOCOL_FORMAT } from "./parse.js";
 import { type ResolvedTarget, scrapeOffsetMs } from "./targets.js";
@@ -29,6 +34,11 @@ export interface LoopShared {
   forcedError: string | undefined;
   seed: number;
 }
+
+/** Longest stretch of parsing between yields to the event loop, in ms. */
+export const SLICE_MS = 10;
+/** Entries parsed between checks of the clock. */
+const SLICE_CHECK = 2048;
 
 export type TargetHealth = "up" | "down" | "unknown";
 
@@ -72,8 +82,8 @@ export class ScrapeLoop {
 
   private builder = new MetricsBatchBuilder(new SeriesTable());
   private readonly body = new BodyBuffer();
-  /** seriesKey -> ref in the builder's table. */
-  private cache = new Map<string, number>();
+  /** Series key (hashed) -> ref in the builder's table. */
+  private cache = new SeriesCache();
   /** Per ref: the iteration that last saw it (-1 never). */
   private lastSeen: Int32Array = new Int32Array(256).fill(-1);
   private iter = 0;
@@ -167,7 +177,7 @@ export class ScrapeLoop {
       try {
         const res = await client.scrape(this.target.url, this.target.timeoutMs, this.body, signal);
         bytes = res.body.length;
-        this.append(res.body, res.contentType, ts, counts);
+        await this.append(res.body, res.contentType, ts, counts, signal);
       } catch (e) {
         err = (e as Error).message;
       }
@@ -206,12 +216,13 @@ export class ScrapeLoop {
     b.reset();
   }
 
-  private append(
+  private async append(
     body: Buffer,
     contentType: string,
     ts: number,
     counts: { total: number; added: number; seriesAdded: number },
-  ): void {
+    signal: AbortSignal,
+  ): Promise<void> {
     const a = this.shared.args;
     let format: ExpositionFormat | undefined = formatFromContentType(contentType);
     if (format === undefined) {
@@ -222,6 +233,9 @@ export class ScrapeLoop {
         );
     }
     const p = createParser(body, format);
+    // Text parsers expose the key's byte range: hash it in place, no string per sample.
+    const tp = typeof (p as Partial<TextParserBase>).seriesKeyStart === "function" ? (p as TextParserBase) : undefined;
+    const bytes = tp?.body();
     const b = this.builder;
     const table = b.series;
     const iter = ++this.iter;
@@ -231,18 +245,41 @@ export class ScrapeLoop {
     const cache = this.cache;
     this.curN = 0;
     let keysSeen = 0;
+    let sinceCheck = 0;
+    let sliceStart = performance.now();
     for (;;) {
+      if (++sinceCheck === SLICE_CHECK) {
+        sinceCheck = 0;
+        const now = performance.now();
+        if (now - sliceStart > SLICE_MS) {
+          await yieldToLoop();
+          if (signal.aborted) throw new Error("scrape cancelled");
+          sliceStart = performance.now();
+        }
+      }
       const e = p.next();
       if (e === "eof") break;
       if (e === "series" || e === "histogram") {
         counts.total++;
-        const key = p.seriesKey();
-        let ref = cache.get(key);
-        if (ref === undefined) {
+        let klen: number;
+        if (tp !== undefined) {
+          const ks = tp.seriesKeyStart();
+          const ke = tp.seriesKeyEnd();
+          hashKeyBytes(bytes as Uint8Array, ks, ke);
+          klen = ke - ks;
+        } else {
+          const key = p.seriesKey();
+          hashKeyString(key);
+          klen = key.length;
+        }
+        const h1 = keyHash.h1;
+        const h2 = keyHash.h2;
+        let ref = cache.get(h1, h2, klen);
+        if (ref < 0) {
           const lset = this.mutate(p.labels());
           this.checkLimits(lset);
           ref = table.intern(lset);
-          cache.set(key, ref);
+          cache.set(h1, h2, klen, ref);
           counts.seriesAdded++;
         }
         keysSeen++;
@@ -278,7 +315,8 @@ export class ScrapeLoop {
     this.flushMetadata();
     // Cache: forget keys not seen in this (successful) scrape, as Prometheus's iterDone.
     if (cache.size > keysSeen) {
-      for (const [k, ref] of cache) if (this.lastSeen[ref] !== iter) cache.delete(k);
+      const seen = this.lastSeen;
+      cache.retain((ref) => seen[ref] === iter);
       if (table.size > 2 * cache.size + 1024) this.rotateTable();
     }
   }
@@ -325,11 +363,11 @@ export class ScrapeLoop {
       return n;
     };
     const seen = new Int32Array(Math.max(256, this.cache.size * 2)).fill(-1);
-    for (const [k, ref] of this.cache) {
+    this.cache.remap((ref) => {
       const n = map(ref);
-      this.cache.set(k, n);
       seen[n] = this.lastSeen[ref] as number;
-    }
+      return n;
+    });
     for (let i = 0; i < this.prevN; i++) this.prev[i] = map(this.prev[i] as number);
     this.lastSeen = seen;
     this.builder = new MetricsBatchBuilder(table);
@@ -341,7 +379,7 @@ export class ScrapeLoop {
     const t = this.target.labels;
     if (this.shared.args.honor_labels) {
       const pairs = t.slice();
-      for (let i = 0; i < scraped.length; i++) pairs.push(scraped[i] as string);
+      for (let i = 0; i < scraped.length; i++) pairs.push(internString(scraped[i] as string));
       return labelsFromPairs(pairs);
     }
     const pairs: string[] = [];
@@ -351,7 +389,7 @@ export class ScrapeLoop {
         name = `exported_${name}`;
         while (labelValue(t, name) !== "" || labelValue(scraped, name) !== "") name = `exported_${name}`;
       }
-      pairs.push(name, scraped[i + 1] as string);
+      pairs.push(internString(name), internString(scraped[i + 1] as string));
     }
     for (let i = 0; i < t.length; i++) pairs.push(t[i] as string);
     return labelsFromPairs(pairs);
@@ -379,6 +417,10 @@ export class ScrapeLoop {
         );
     }
   }
+}
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
