@@ -416,6 +416,102 @@ describe("prometheus.remote_write", () => {
       await rx.close();
     }
   });
+
+  it("applies sample_age_limit again before every retry: samples that grew too old while retrying are dropped", async () => {
+    let failUntil = Date.now() + 60_000;
+    const rx = await startReceiver(() => (Date.now() < failUntil ? { status: 503 } : { status: 204 }));
+    const c = await build(config(rx.url, "", `sample_age_limit = "300ms"\nmax_backoff = "50ms"`));
+    try {
+      const r = c.exports()!.receiver;
+      const b = new MetricsBatchBuilder();
+      const t = Date.now();
+      await append(r, batchOf(b, 10, t));
+      // Fresh when first built: the first attempt carries all 10.
+      await waitUntil("first attempt", () => rx.requests.length > 0);
+      assert.equal(rx.requests[0]!.req.timeseries.length, 10);
+      const dropped = async () =>
+        Number(/samples_dropped_total\{[^}]*reason="too_old"[^}]*\} (\d+)/.exec(await c.metrics.metrics())?.[1] ?? 0);
+      const end = Date.now() + 5_000;
+      while ((await dropped()) < 10 && Date.now() < end) await new Promise((res) => setTimeout(res, 20));
+      assert.equal(await dropped(), 10, "dropped as too_old on a retry");
+      const attempts = rx.requests.length;
+      assert.ok(attempts >= 2, `retried ${attempts} times before the samples expired`);
+      for (const req of rx.requests) assert.ok(req.req.timeseries.every((ts) => ts.samples[0]!.timestamp === t));
+      // The endpoint recovers: the expired samples are not sent, new ones are.
+      failUntil = 0;
+      await append(r, batchOf(b, 10, Date.now(), 100));
+      await waitUntil("fresh delivered", () => rx.accepted().length === 10);
+      await new Promise((res) => setTimeout(res, 100));
+      assert.equal(rx.accepted().length, 10);
+      assert.ok(rx.accepted().every((ts) => ts.samples[0]!.timestamp !== t));
+      const info = c.debugInfo() as { endpoints: { samples_sent: number; samples_dropped: number }[] };
+      assert.equal(info.endpoints[0]!.samples_sent, 10);
+      assert.equal(info.endpoints[0]!.samples_dropped, 10);
+    } finally {
+      await c.stop();
+      await rx.close();
+    }
+  });
+
+  it("garbage-collects churned series at truncation: active series fall, and stay down after a restart", async () => {
+    const rx = await startReceiver();
+    const dir = await tempDir();
+    const text = `${config(rx.url, `name = "gc"`)}
+      wal {
+        truncate_frequency = "150ms"
+        min_keepalive_time = "50ms"
+      }`;
+    const active = (c: { debugInfo(): unknown }) =>
+      (c.debugInfo() as { wal: { active_series: number } }).wal.active_series;
+    const gen = (b: MetricsBatchBuilder, g: string, t: number) => {
+      b.reset();
+      for (let i = 0; i < 100; i++) b.addLabels(labelsFromObject({ __name__: "churn", gen: g, i: String(i) }), t, i);
+      return b.build();
+    };
+    const c = await build(text, dir);
+    const b = new MetricsBatchBuilder();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const r = c.exports()!.receiver;
+      await append(r, gen(b, "old", Date.now() - 60_000));
+      await waitUntil("old delivered", () => rx.accepted().length === 100);
+      // The old generation stops; the new one keeps coming.
+      timer = setInterval(() => void r.append(gen(b, "new", Date.now())), 30);
+      await waitUntil("both generations in memory", () => active(c) === 200);
+      const removed = () => (c.debugInfo() as { wal: { removed_series: number } }).wal.removed_series;
+      await waitUntil("old generation collected", () => removed() > 0, 10_000);
+      assert.equal(removed(), 100);
+      assert.equal(active(c), 100);
+      const m = await c.metrics.metrics();
+      assert.match(m, /prometheus_remote_write_wal_storage_active_series(\{[^}]*\})? 100\b/);
+      assert.match(m, /prometheus_remote_write_wal_storage_removed_series_total(\{[^}]*\})? 100\b/);
+      // More truncations while the new generation keeps coming: the segments that still
+      // defined the old one are passed and deleted.
+      await new Promise((res) => setTimeout(res, 500));
+      assert.equal(active(c), 100);
+    } finally {
+      clearInterval(timer);
+      await c.stop();
+    }
+    // Restart: the old generation's segments are gone, so it is not replayed.
+    const c2 = await build(text, dir);
+    try {
+      assert.equal(active(c2), 100);
+      // An old series coming back is a new series with its own labels.
+      const before = rx.accepted().length;
+      await append(c2.exports()!.receiver, gen(b, "old", Date.now()));
+      await waitUntil("old generation again", () => rx.accepted().length >= before + 100);
+      const back = rx
+        .accepted()
+        .slice(before)
+        .filter((s) => labelsOf(s).gen === "old");
+      assert.equal(new Set(back.map((s) => labelsOf(s).i)).size, 100);
+      assert.equal(active(c2), 200);
+    } finally {
+      await c2.stop();
+      await rx.close();
+    }
+  });
 });
 
 async function startReceiverOn(port: number, behave: Parameters<typeof startReceiver>[0]) {

@@ -136,6 +136,19 @@ export const remoteWrite = defineComponent<RemoteWriteArguments, RemoteWriteExpo
     function truncate(now = Date.now()): number[] {
       let lowest = wal.end().seg;
       for (const q of queues) lowest = Math.min(lowest, q.delivered.seg);
+      // Series GC as Alloy's truncation loop: series without samples since the lowest
+      // timestamp every endpoint has sent minus min_keepalive_time (at most max_keepalive_time
+      // ago) are dropped, if every endpoint has passed the segments holding their records.
+      let lowestSent = queues.length > 0 ? Number.POSITIVE_INFINITY : wal.highestTimestampMs;
+      for (const q of queues) lowestSent = Math.min(lowestSent, q.highestSentTimestampMs);
+      let ts = Math.max(0, lowestSent - current.wal.min_keepalive_time);
+      const maxTs = now - current.wal.max_keepalive_time;
+      if (ts < maxTs) ts = maxTs;
+      const removed = wal.gcSeries(ts, lowest);
+      if (removed.length > 0) {
+        for (const q of queues) q.forgetSeries(removed);
+        log("debug", "garbage-collected WAL series", { removed: removed.length, active: wal.series.active });
+      }
       metrics.truncations.inc();
       const deleted = wal.truncate(lowest, current.wal.min_keepalive_time, current.wal.max_keepalive_time, now);
       if (deleted.length > 0) log("debug", "truncated WAL", { segments: deleted.join(",") });
@@ -185,7 +198,8 @@ export const remoteWrite = defineComponent<RemoteWriteArguments, RemoteWriteExpo
             directory: walDir,
             segments: wal.segmentCount(),
             current_segment: wal.end().seg,
-            active_series: wal.series.size,
+            active_series: wal.series.active,
+            removed_series: wal.series.removed,
             samples_appended: wal.samplesAppended,
             bytes_written: wal.bytesWritten,
             replayed_records: wal.stats.replayedRecords,

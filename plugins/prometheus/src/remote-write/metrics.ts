@@ -133,7 +133,7 @@ export class RemoteWriteMetrics {
       help: "Current number of active series being tracked by the WAL storage.",
       registers: [registry],
       collect() {
-        this.set(wal()?.series.size ?? 0);
+        this.set(wal()?.series.active ?? 0);
       },
     });
     const walCounter = (name: string, help: string, get: (w: Wal) => number) =>
@@ -166,7 +166,12 @@ export class RemoteWriteMetrics {
     walCounter(
       "prometheus_remote_write_wal_storage_created_series_total",
       "Total number of created series appended to the WAL.",
-      (w) => w.series.size,
+      (w) => w.series.created,
+    );
+    walCounter(
+      "prometheus_remote_write_wal_storage_removed_series_total",
+      "Total number of created series removed from the WAL.",
+      (w) => w.series.removed,
     );
     walCounter("prometheus_tsdb_wal_corruptions_total", "Total number of WAL corruptions.", (w) => w.stats.corruptions);
     walCounter("prometheus_tsdb_wal_fsyncs_total", "Total number of WAL fsyncs.", (w) => w.fsyncs);

@@ -166,6 +166,20 @@ class Shard {
   }
 }
 
+/** An encoded request and what it holds. */
+interface Batch {
+  body: Uint8Array;
+  total: number;
+  ns: number;
+  ne: number;
+  nh: number;
+  /** Entries left out as older than sample_age_limit. */
+  tooOld: number;
+  maxTs: number;
+}
+
+const EMPTY = new Uint8Array(0);
+
 class Ewma {
   private rate = 0;
   private init = false;
@@ -377,12 +391,25 @@ export class EndpointQueue {
     const c = this.labelCache[ref];
     if (c !== undefined) return c;
     let enc: Uint8Array | null = null;
-    if (!this.wal.missing.has(ref)) {
-      const l = relabelLabels(this.wal.series.labels(ref), this.rules);
+    const labels = this.wal.series.labels(ref);
+    // No labels: the definition was lost (corruption) or the series was garbage-collected.
+    if (labels !== undefined) {
+      const l = relabelLabels(labels, this.rules);
       enc = l === null || l.length === 0 ? null : encodeLabelFields(l, this.external);
     }
     this.labelCache[ref] = enc;
     return enc;
+  }
+
+  /** Forgets the encoded labels of garbage-collected series. */
+  forgetSeries(refs: readonly number[]): void {
+    const c = this.labelCache;
+    for (const r of refs) if (r < c.length) c[r] = undefined;
+  }
+
+  /** Highest sample timestamp delivered (ms), 0 before the first send. */
+  get highestSentTimestampMs(): number {
+    return this.highestSentTs;
   }
 
   private dispatch(type: number, buf: Uint8Array, s: number, e: number, seq: number): number {
@@ -487,27 +514,29 @@ export class EndpointQueue {
     }
   }
 
-  private async sendBatch(s: Shard, k: number): Promise<void> {
-    const q = this.cfg.queue_config;
+  /**
+   * Encodes entries [start, end) of a shard into its writer, leaving out those older than
+   * cutoff (sample_age_limit), and compresses the request.
+   */
+  private async encodeBatch(s: Shard, start: number, end: number, cutoff: number): Promise<Batch> {
     const w = s.writer;
     w.reset();
-    const start = s.head;
-    const end = start + k;
-    const ageLimit = q.sample_age_limit > 0 ? Date.now() - q.sample_age_limit : -Infinity;
     let nSamples = 0;
     let nEx = 0;
     let nHist = 0;
     let tooOld = 0;
     let maxTs = 0;
+    const refs = s.refs;
+    const tsA = s.ts;
+    const kinds = s.kind;
     for (let i = start; i < end; i++) {
-      const ref = s.refs[i] as number;
-      const t = s.ts[i] as number;
-      if (t < ageLimit) {
+      const t = tsA[i] as number;
+      if (t < cutoff) {
         tooOld++;
         continue;
       }
-      const lf = this.labelsFor(ref) as Uint8Array;
-      const kind = s.kind[i] as number;
+      const lf = this.labelsFor(refs[i] as number) as Uint8Array;
+      const kind = kinds[i] as number;
       if (kind === KIND_SAMPLE) {
         writeSampleSeries(w, lf, t, s.lo[i] as number, s.hi[i] as number);
         nSamples++;
@@ -518,21 +547,44 @@ export class EndpointQueue {
       }
       if (t > maxTs) maxTs = t;
     }
-    if (tooOld > 0) this.drop("too_old", tooOld);
     const total = nSamples + nEx + nHist;
-    if (total > 0) {
-      const body = await compress(w.bytes());
-      const ok = await this.sendWithRetry(body, total, nSamples, nEx, nHist);
+    const body = total > 0 ? await compress(w.bytes()) : EMPTY;
+    return { body, total, ns: nSamples, ne: nEx, nh: nHist, tooOld, maxTs };
+  }
+
+  private ageCutoff(): number {
+    const limit = this.cfg.queue_config.sample_age_limit;
+    return limit > 0 ? Date.now() - limit : Number.NEGATIVE_INFINITY;
+  }
+
+  private async sendBatch(s: Shard, k: number): Promise<void> {
+    const start = s.head;
+    const end = start + k;
+    let b = await this.encodeBatch(s, start, end, this.ageCutoff());
+    if (b.tooOld > 0) this.drop("too_old", b.tooOld);
+    if (b.total > 0) {
+      // Before each retry, samples that became older than sample_age_limit are dropped
+      // and the request rebuilt without them (as Prometheus's attemptStore does).
+      const rebuild =
+        this.cfg.queue_config.sample_age_limit > 0
+          ? async () => {
+              const before = b.tooOld;
+              b = await this.encodeBatch(s, start, end, this.ageCutoff());
+              if (b.tooOld > before) this.drop("too_old", b.tooOld - before);
+              return b;
+            }
+          : undefined;
+      const ok = await this.sendWithRetry(b, rebuild);
       if (ok === undefined) return; // stopping: leave the batch queued (it is still in the WAL)
-      if (ok) {
-        this.stats.sent += nSamples;
-        this.m.samplesTotal.inc(nSamples);
-        if (nEx) this.m.exemplarsTotal.inc(nEx);
-        if (nHist) this.m.histogramsTotal.inc(nHist);
-        this.m.bytesTotal.inc(body.length);
-        if (maxTs > this.highestSentTs) {
-          this.highestSentTs = maxTs;
-          this.m.highestSent.set(maxTs / 1000);
+      if (ok && b.total > 0) {
+        this.stats.sent += b.ns;
+        this.m.samplesTotal.inc(b.ns);
+        if (b.ne) this.m.exemplarsTotal.inc(b.ne);
+        if (b.nh) this.m.histogramsTotal.inc(b.nh);
+        this.m.bytesTotal.inc(b.body.length);
+        if (b.maxTs > this.highestSentTs) {
+          this.highestSentTs = b.maxTs;
+          this.m.highestSent.set(b.maxTs / 1000);
         }
       }
     }
@@ -543,14 +595,9 @@ export class EndpointQueue {
     this.m.pending.set(this.pending());
   }
 
-  /** true: delivered; false: dropped (non-recoverable); undefined: stopped before delivery. */
-  private async sendWithRetry(
-    body: Uint8Array,
-    total: number,
-    ns: number,
-    ne: number,
-    nh: number,
-  ): Promise<boolean | undefined> {
+  /** true: delivered (or nothing left after age filtering); false: dropped (non-recoverable); undefined: stopped. */
+  private async sendWithRetry(batch: Batch, rebuild?: () => Promise<Batch>): Promise<boolean | undefined> {
+    let b = batch;
     const q = this.cfg.queue_config;
     const signal = this.abort.signal;
     let backoff = q.min_backoff;
@@ -558,7 +605,7 @@ export class EndpointQueue {
     // Prometheus counts a batch's samples and its whole send time (retries included) once
     // it is done, delivered or dropped: these feed the shard calculation.
     const done = (ok: boolean): boolean => {
-      this.samplesOut.add(total);
+      this.samplesOut.add(b.total);
       this.sendDuration.add((performance.now() - begin) / 1000);
       return ok;
     };
@@ -568,7 +615,7 @@ export class EndpointQueue {
       let res: HttpResult | undefined;
       let err: string | undefined;
       try {
-        res = await this.sender.send(body, HEADERS);
+        res = await this.sender.send(b.body, HEADERS);
       } catch (e) {
         err = (e as Error).message;
       }
@@ -587,19 +634,19 @@ export class EndpointQueue {
       this.stats.lastError = msg;
       this.stats.lastErrorTime = Date.now();
       if (!recoverable) {
-        this.log("error", "non-recoverable error", { url: this.cfg.url, count: total, err: msg });
-        this.stats.failed += total;
-        if (ns) this.m.samplesFailed.inc(ns);
-        if (ne) this.m.exemplarsFailed.inc(ne);
-        if (nh) this.m.histogramsFailed.inc(nh);
-        this.m.dropped("non_recoverable_error").inc(total);
-        this.stats.dropped += total;
+        this.log("error", "non-recoverable error", { url: this.cfg.url, count: b.total, err: msg });
+        this.stats.failed += b.total;
+        if (b.ns) this.m.samplesFailed.inc(b.ns);
+        if (b.ne) this.m.exemplarsFailed.inc(b.ne);
+        if (b.nh) this.m.histogramsFailed.inc(b.nh);
+        this.m.dropped("non_recoverable_error").inc(b.total);
+        this.stats.dropped += b.total;
         return done(false);
       }
-      this.stats.retried += total;
-      if (ns) this.m.samplesRetried.inc(ns);
-      if (ne) this.m.exemplarsRetried.inc(ne);
-      if (nh) this.m.histogramsRetried.inc(nh);
+      this.stats.retried += b.total;
+      if (b.ns) this.m.samplesRetried.inc(b.ns);
+      if (b.ne) this.m.exemplarsRetried.inc(b.ne);
+      if (b.nh) this.m.histogramsRetried.inc(b.nh);
       let delay = backoff;
       if (res?.status === 429 && res.retryAfterMs !== undefined) delay = res.retryAfterMs;
       else if (res && res.status >= 500 && res.retryAfterMs !== undefined) delay = Math.max(backoff, res.retryAfterMs);
@@ -612,6 +659,10 @@ export class EndpointQueue {
       });
       await sleep(delay, signal);
       backoff = Math.min(backoff * 2, q.max_backoff);
+      if (rebuild && !signal.aborted) {
+        b = await rebuild();
+        if (b.total === 0) return done(true);
+      }
     }
   }
 

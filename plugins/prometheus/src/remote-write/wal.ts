@@ -8,8 +8,10 @@
 //              8 raw little-endian value bytes (exact bits, stale markers kept)
 //   EXEMPLARS  count, then per exemplar: ref, ts as float64, length, prometheus.Exemplar bytes
 //   HISTOGRAMS count, then per histogram: ref, ts as float64, length, prometheus.Histogram bytes
-// Series refs are the refs of the WAL's SeriesTable. Truncation cuts a new segment that
-// starts with every known series, so deleting older segments never loses a definition.
+// Series refs are the refs of the WAL's WalSeries table: never reused, so a series that
+// was garbage-collected and comes back gets a new ref and a new SERIES record.
+// Truncation cuts a new segment that starts with every live series (the checkpoint), so
+// deleting older segments never loses a definition still needed.
 //
 // Durability: records are written with write(2) before append() returns, so they
 // survive a crash of the process (SIGKILL) at once; the file is fdatasync'ed at most
@@ -28,7 +30,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import { type Labels, type MetricsBatch, SeriesTable } from "@ingot/sdk";
+import { hashLabels, type Labels, labelsEqual, type MetricsBatch } from "@ingot/sdk";
 import { encodeExemplar, encodeHistogram, ProtoWriter } from "../prompb/index.js";
 
 export const REC_SERIES = 1;
@@ -65,10 +67,131 @@ export interface WalStats {
   corruptions: number;
 }
 
+/**
+ * The WAL's series: labels by ref (refs never reused), a hash index, and per series the
+ * highest sample timestamp and the last segment written to, for garbage collection.
+ */
+export class WalSeries {
+  private sets: (Labels | undefined)[] = [];
+  private readonly byHash = new Map<number, number | number[]>();
+  /** Highest timestamp appended per ref (ms). */
+  lastTs = new Float64Array(1024);
+  /** Segment holding the newest record of each ref. */
+  lastSeg = new Uint32Array(1024);
+  /** Live series. */
+  active = 0;
+  /** Series created (not replayed) by this process. */
+  created = 0;
+  /** Series garbage-collected by this process. */
+  removed = 0;
+
+  /** Live series (kept for callers that used the SeriesTable's size). */
+  get size(): number {
+    return this.active;
+  }
+
+  /** One past the highest ref ever used. */
+  get nextRef(): number {
+    return this.sets.length;
+  }
+
+  has(ref: number): boolean {
+    return this.sets[ref] !== undefined;
+  }
+
+  labels(ref: number): Labels | undefined {
+    return this.sets[ref];
+  }
+
+  lookup(labels: Labels, h = hashLabels(labels)): number {
+    const f = this.byHash.get(h);
+    if (f === undefined) return -1;
+    if (typeof f === "number") return labelsEqual(this.sets[f] as Labels, labels) ? f : -1;
+    for (const r of f) if (labelsEqual(this.sets[r] as Labels, labels)) return r;
+    return -1;
+  }
+
+  /** The ref of a label set, creating it (with a new ref) when absent. */
+  intern(labels: Labels): number {
+    const h = hashLabels(labels);
+    const found = this.lookup(labels, h);
+    if (found >= 0) return found;
+    const ref = this.sets.length;
+    this.put(ref, labels, h);
+    this.created++;
+    return ref;
+  }
+
+  /** Defines a ref read back from the WAL (replay); later definitions of a ref win. */
+  set(ref: number, labels: Labels): void {
+    if (this.sets[ref] !== undefined) return;
+    while (this.sets.length < ref) this.sets.push(undefined);
+    this.put(ref, labels, hashLabels(labels));
+  }
+
+  private put(ref: number, labels: Labels, h: number): void {
+    this.sets[ref] = labels;
+    this.grow(ref);
+    this.lastTs[ref] = -Infinity;
+    this.lastSeg[ref] = 0;
+    const f = this.byHash.get(h);
+    if (f === undefined) this.byHash.set(h, ref);
+    else if (typeof f === "number") this.byHash.set(h, [f, ref]);
+    else f.push(ref);
+    this.active++;
+  }
+
+  private grow(ref: number): void {
+    if (ref < this.lastTs.length) return;
+    let n = this.lastTs.length * 2;
+    while (n <= ref) n *= 2;
+    const t = new Float64Array(n);
+    t.set(this.lastTs);
+    this.lastTs = t;
+    const g = new Uint32Array(n);
+    g.set(this.lastSeg);
+    this.lastSeg = g;
+  }
+
+  /** Records activity of a ref (replay of sample, exemplar and histogram records). */
+  touch(ref: number, ts: number, seg: number): void {
+    if (ref >= this.lastTs.length) this.grow(ref);
+    if (ts > (this.lastTs[ref] as number)) this.lastTs[ref] = ts;
+    if (seg > (this.lastSeg[ref] as number)) this.lastSeg[ref] = seg;
+  }
+
+  /**
+   * Drops every series whose newest sample is older than `beforeTs` and whose last
+   * record is in a segment before `beforeSeg` (one every reader has passed).
+   */
+  gc(beforeTs: number, beforeSeg: number): number[] {
+    const out: number[] = [];
+    const sets = this.sets;
+    for (let ref = 0; ref < sets.length; ref++) {
+      const l = sets[ref];
+      if (l === undefined) continue;
+      if ((this.lastTs[ref] as number) >= beforeTs || (this.lastSeg[ref] as number) >= beforeSeg) continue;
+      sets[ref] = undefined;
+      const h = hashLabels(l);
+      const f = this.byHash.get(h);
+      if (typeof f === "number") this.byHash.delete(h);
+      else if (f !== undefined) {
+        const rest = f.filter((r) => r !== ref);
+        if (rest.length === 1) this.byHash.set(h, rest[0] as number);
+        else this.byHash.set(h, rest);
+      }
+      out.push(ref);
+    }
+    this.active -= out.length;
+    this.removed += out.length;
+    return out;
+  }
+}
+
 const segName = (i: number) => String(i).padStart(8, "0");
 
 export class Wal {
-  readonly series = new SeriesTable();
+  readonly series = new WalSeries();
   readonly dir: string;
   private readonly segmentSize: number;
   private readonly syncInterval: number;
@@ -92,8 +215,6 @@ export class Wal {
   bytesWritten = 0;
   fsyncs = 0;
   highestTimestampMs = 0;
-  /** Refs whose labels were lost (a definition missing after corruption). */
-  readonly missing = new Set<number>();
 
   constructor(opts: WalOptions) {
     this.dir = opts.dir;
@@ -115,6 +236,7 @@ export class Wal {
       const valid = this.scan(seg, (type, buf, s, e) => {
         this.stats.replayedRecords++;
         if (type === REC_SERIES) this.replaySeries(buf, s, e);
+        else this.replayActivity(type, buf, s, e, index);
       });
       if (valid < st.size) {
         this.stats.corruptions++;
@@ -142,13 +264,31 @@ export class Wal {
       const nl = r.uvarint();
       const labels: string[] = [];
       for (let j = 0; j < nl * 2; j++) labels.push(r.string());
-      if (ref < this.series.size) continue;
-      while (this.series.size < ref) {
-        // A gap: a definition was lost. Reserve the ref with a unique placeholder.
-        this.missing.add(this.series.size);
-        this.series.intern(["__ingot_missing_series__", String(this.series.size)]);
+      this.series.set(ref, labels);
+    }
+  }
+
+  /** Replay: the newest timestamp and segment of each ref, for garbage collection. */
+  private replayActivity(type: number, buf: Uint8Array, s: number, e: number, seg: number): void {
+    const r = new Cursor(buf, s, e);
+    const n = r.uvarint();
+    const series = this.series;
+    if (type === REC_SAMPLES) {
+      const base = r.svarint();
+      for (let i = 0; i < n; i++) {
+        const ref = r.uvarint();
+        const t = base + r.svarint();
+        r.pos += 8;
+        series.touch(ref, t, seg);
+        if (t > this.highestTimestampMs) this.highestTimestampMs = t;
       }
-      this.series.intern(labels);
+    } else {
+      for (let i = 0; i < n; i++) {
+        const ref = r.uvarint();
+        const t = r.double();
+        r.pos += r.uvarint();
+        series.touch(ref, t, seg);
+      }
     }
   }
 
@@ -219,9 +359,9 @@ export class Wal {
     const resolve = (ref: number): number => {
       const m = map.arr;
       if (ref < m.length && m[ref] !== 0) return (m[ref] as number) - 1;
-      const before = this.series.size;
+      const before = this.series.created;
       const walRef = this.series.intern(batch.series.labels(ref));
-      if (this.series.size > before) {
+      if (this.series.created > before) {
         writeSeries(newSeries, walRef, batch.series.labels(ref));
         nNew++;
       }
@@ -246,10 +386,15 @@ export class Wal {
       samples.svarint(base);
       const bytes = new Uint8Array(batch.values.buffer, batch.values.byteOffset, n * 8);
       let hi = this.highestTimestampMs;
+      const seg = this.current.index;
       for (let i = 0; i < n; i++) {
         const t = Math.round(ts[i] as number);
         if (t > hi) hi = t;
-        samples.uvarint32(resolve(batch.refs[i] as number));
+        const wref = resolve(batch.refs[i] as number);
+        const lt = this.series.lastTs;
+        if (t > (lt[wref] as number)) lt[wref] = t;
+        this.series.lastSeg[wref] = seg;
+        samples.uvarint32(wref);
         samples.svarint(t - base);
         samples.ensure(8);
         samples.buf.set(bytes.subarray(i * 8, i * 8 + 8), samples.pos);
@@ -265,7 +410,9 @@ export class Wal {
       exemplars.uvarint32(ex.length);
       for (let i = 0; i < ex.length; i++) {
         const t = ex.timestamps[i] as number;
-        exemplars.uvarint32(resolve(ex.refs[i] as number));
+        const wref = resolve(ex.refs[i] as number);
+        this.series.touch(wref, t, this.current.index);
+        exemplars.uvarint32(wref);
         exemplars.double(t);
         this.msg.reset();
         encodeExemplar(this.msg, ex.labels[i] as Labels, ex.values[i] as number, t);
@@ -282,7 +429,9 @@ export class Wal {
       for (let i = 0; i < h.length; i++) {
         const t = h.timestamps[i] as number;
         if (t > this.highestTimestampMs) this.highestTimestampMs = t;
-        hists.uvarint32(resolve(h.refs[i] as number));
+        const wref = resolve(h.refs[i] as number);
+        this.series.touch(wref, t, this.current.index);
+        hists.uvarint32(wref);
         hists.double(t);
         this.msg.reset();
         encodeHistogram(this.msg, h, i);
@@ -307,7 +456,8 @@ export class Wal {
   }
 
   private write(b: Uint8Array): void {
-    if (this.current.size > 0 && this.current.size + b.length > this.segmentSize) this.cut();
+    // Records of one append always land in the current segment (the series' lastSeg relies
+    // on it); the segment is cut after the write that reaches the size.
     let off = 0;
     while (off < b.length) off += writeSync(this.fd, b, off, b.length - off);
     const c = this.current;
@@ -315,7 +465,8 @@ export class Wal {
     c.lastWriteMs = Date.now();
     this.bytesWritten += b.length;
     this.dirty = true;
-    this.scheduleSync();
+    if (c.size >= this.segmentSize) this.cut();
+    else this.scheduleSync();
     for (const f of this.listeners) f();
   }
 
@@ -346,14 +497,20 @@ export class Wal {
   }
 
   private writeAllSeries(): void {
-    const n = this.series.size;
-    if (n === 0) return;
+    const n = this.series.nextRef;
+    if (this.series.active === 0) return;
     const CHUNK = 10000;
     for (let s = 0; s < n; s += CHUNK) {
       const body = new ProtoWriter(1 << 16);
       const e = Math.min(n, s + CHUNK);
-      body.uvarint32(e - s);
-      for (let ref = s; ref < e; ref++) writeSeries(body, ref, this.series.labels(ref));
+      let count = 0;
+      for (let ref = s; ref < e; ref++) if (this.series.has(ref)) count++;
+      if (count === 0) continue;
+      body.uvarint32(count);
+      for (let ref = s; ref < e; ref++) {
+        const l = this.series.labels(ref);
+        if (l !== undefined) writeSeries(body, ref, l);
+      }
       const w = new ProtoWriter(body.pos + 16);
       frame(w, REC_SERIES, body.bytes());
       const b = w.bytes();
@@ -389,6 +546,18 @@ export class Wal {
     }
     this.segments = keep;
     return deleted;
+  }
+
+  /**
+   * Series garbage collection (Alloy's WAL storage gc): forgets the series whose newest
+   * sample is older than beforeTs and whose records are all in segments before beforeSeg.
+   * Call before truncate(), whose new segment then holds only the live series.
+   */
+  gcSeries(beforeTs: number, beforeSeg: number): number[] {
+    const removed = this.series.gc(beforeTs, beforeSeg);
+    // Producer refs may point at removed WAL refs: rebuild the maps.
+    if (removed.length > 0) this.refMapObjs.clear();
+    return removed;
   }
 
   segmentCount(): number {
