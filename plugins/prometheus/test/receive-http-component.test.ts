@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import {
   CAPSULE_METRICS_RECEIVER,
@@ -89,7 +90,63 @@ describe("prometheus.receive_http", () => {
       server_read_timeout: 30_000,
       server_write_timeout: 30_000,
       server_idle_timeout: 120_000,
+      max_request_body_size: 32 * 1024 * 1024,
+      max_decompressed_body_size: 256 * 1024 * 1024,
     });
+  });
+
+  it("enforces configurable body limits (compressed and decompressed) with 413, and applies new limits on update", async () => {
+    const s = sink();
+    const body = (n: number) =>
+      pbEncode({
+        timeseries: Array.from({ length: n }, (_, i) => ({
+          labels: [
+            { name: "__name__", value: "limit_test" },
+            { name: "i", value: String(i) },
+          ],
+          samples: [{ value: i, timestamp: T }],
+        })),
+      });
+    const text = (maxBody: number, maxDecoded: number) =>
+      `http {
+        listen_address = "127.0.0.1"
+        listen_port = 0
+        max_request_body_size = ${maxBody}
+        max_decompressed_body_size = ${maxDecoded}
+      }
+      forward_to = [recv]`;
+    const c = await (await plugin()).build<ReceiveHttpArguments, Record<string, never>>(
+      "prometheus.receive_http",
+      text(2000, 4000),
+      { scope: { recv: s.recv } },
+    );
+    const url = () => `http://${(c.debugInfo() as { listen_address: string }).listen_address}/api/v1/metrics/write`;
+    try {
+      const small = compressSync(body(10));
+      assert.ok(small.length < 2000);
+      assert.equal((await post(url(), small)).status, 204);
+      // Random bytes do not compress: over the compressed limit.
+      const noisy = compressSync(randomBytes(3000));
+      assert.ok(noisy.length > 2000, `compressed ${noisy.length}`);
+      const r1 = await post(url(), noisy);
+      assert.equal(r1.status, 413);
+      assert.match(await r1.text(), /exceeds the limit of 2000/);
+      // Compresses well (under 2000) but decompresses to more than 4000 bytes.
+      const raw = body(200);
+      const big = compressSync(raw);
+      assert.ok(big.length < 2000 && raw.length > 4000, `${big.length} / ${raw.length}`);
+      const r2 = await post(url(), big);
+      assert.equal(r2.status, 413);
+      assert.match(await r2.text(), /decompressed body of \d+ bytes exceeds the limit of 4000/);
+      // Larger limits: the same body is accepted, on the same listener (no restart).
+      const before = url();
+      await c.update(text(1 << 20, 1 << 20));
+      assert.equal(url(), before);
+      assert.equal((await post(url(), big)).status, 204);
+      assert.equal(s.seen.filter((x) => x.labels.__name__ === "limit_test").length, 210);
+    } finally {
+      await c.stop();
+    }
   });
 
   it("decodes remote write requests and forwards them", async () => {

@@ -29,13 +29,17 @@ export interface ReceiveHttpArguments {
     server_read_timeout: number;
     server_write_timeout: number;
     server_idle_timeout: number;
+    /** Ingot extension: largest compressed body accepted (bytes). */
+    max_request_body_size: number;
+    /** Ingot extension: largest decompressed body accepted (bytes). */
+    max_decompressed_body_size: number;
   };
 }
 
 export const WRITE_PATH = "/api/v1/metrics/write";
-/** Largest compressed body accepted. */
+/** Default largest compressed body accepted (http.max_request_body_size). */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
-/** Largest decompressed body accepted. */
+/** Default largest decompressed body accepted (http.max_decompressed_body_size). */
 export const MAX_DECODED_BYTES = 256 * 1024 * 1024;
 /** Series kept in the receiver's intern table before it starts a new one. */
 const MAX_TABLE_SERIES = 1_000_000;
@@ -94,21 +98,22 @@ export const receiveHttp = defineComponent<ReceiveHttpArguments, Record<string, 
       const enc = (req.headers["content-encoding"] ?? "snappy").toLowerCase();
       if (enc !== "snappy")
         throw new HttpError(415, `unsupported Content-Encoding ${JSON.stringify(enc)}; expected snappy`);
+      const maxBody = current.http.max_request_body_size ?? MAX_BODY_BYTES;
+      const maxDecoded = current.http.max_decompressed_body_size ?? MAX_DECODED_BYTES;
       const declared = Number(req.headers["content-length"] ?? "-1");
-      if (declared > MAX_BODY_BYTES)
-        throw new HttpError(413, `body of ${declared} bytes exceeds the limit of ${MAX_BODY_BYTES}`);
+      if (declared > maxBody) throw new HttpError(413, `body of ${declared} bytes exceeds the limit of ${maxBody}`);
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const c of req as AsyncIterable<Buffer>) {
         size += c.length;
-        if (size > MAX_BODY_BYTES) throw new HttpError(413, `body exceeds the limit of ${MAX_BODY_BYTES} bytes`);
+        if (size > maxBody) throw new HttpError(413, `body exceeds the limit of ${maxBody} bytes`);
         chunks.push(c);
       }
       const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
       const decl = snappyDeclaredLength(body);
       if (decl < 0) throw new HttpError(400, "snappy: corrupt input");
-      if (decl > MAX_DECODED_BYTES)
-        throw new HttpError(413, `decompressed body of ${decl} bytes exceeds the limit of ${MAX_DECODED_BYTES}`);
+      if (decl > maxDecoded)
+        throw new HttpError(413, `decompressed body of ${decl} bytes exceeds the limit of ${maxDecoded}`);
       let raw: Buffer;
       try {
         raw = uncompressSync(body, { asBuffer: true }) as Buffer;
@@ -219,7 +224,10 @@ export const receiveHttp = defineComponent<ReceiveHttpArguments, Record<string, 
         await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
       },
       async update(next: ReceiveHttpArguments) {
-        const changed = JSON.stringify(next.http) !== JSON.stringify(current.http);
+        // The body limits are read per request: only listener settings restart the server.
+        const listener = (h: ReceiveHttpArguments["http"]) =>
+          JSON.stringify({ ...h, max_request_body_size: 0, max_decompressed_body_size: 0 });
+        const changed = listener(next.http) !== listener(current.http);
         current = next;
         if (changed) {
           await close();
