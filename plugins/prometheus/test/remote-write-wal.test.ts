@@ -110,4 +110,24 @@ describe("remote_write WAL", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("does not count the series snapshot against the segment size (no cut on every append with many series)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ingot-wal-snap-"));
+    try {
+      const wal = new Wal({ dir, segmentSize: 2048 });
+      wal.open();
+      const b = new MetricsBatchBuilder();
+      wal.append(batch(b, 300, 1000)); // > 2048 bytes: cut, the new segment starts with 300 series
+      const seg = wal.end().seg;
+      assert.equal(seg, 2);
+      assert.ok(wal.end().off > 2048, `snapshot of ${wal.end().off} bytes is larger than a segment`);
+      for (let k = 0; k < 10; k++) wal.append(batch(b, 5, 2000 + k));
+      assert.equal(wal.end().seg, seg, "small appends after a large snapshot stay in the segment");
+      for (let k = 0; k < 40; k++) wal.append(batch(b, 5, 3000 + k));
+      assert.ok(wal.end().seg > seg, "cut once 2048 bytes of records follow the snapshot");
+      wal.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

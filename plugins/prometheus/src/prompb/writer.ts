@@ -229,21 +229,54 @@ export function writeSampleSeries(w: ProtoWriter, labelFields: Uint8Array, ts: n
   const hasValue = lo !== 0 || hi !== 0;
   const tsLen = ts === 0 ? 0 : 1 + varint64Size(ts);
   const sampleLen = (hasValue ? 9 : 0) + tsLen;
-  const seriesLen = labelFields.length + 1 + uvarintSize(sampleLen) + sampleLen;
+  const lfLen = labelFields.length;
+  const seriesLen = lfLen + 1 + uvarintSize(sampleLen) + sampleLen;
+  // One bounds check, then straight byte writes (this runs once per sample sent).
   w.ensure(seriesLen + 16);
-  w.byte(0x0a);
-  w.uvarint32(seriesLen);
-  w.raw(labelFields);
-  w.byte(0x12);
-  w.uvarint32(sampleLen);
+  const buf = w.buf;
+  let p = w.pos;
+  buf[p++] = 0x0a;
+  let v = seriesLen;
+  while (v > 127) {
+    buf[p++] = (v & 127) | 128;
+    v >>>= 7;
+  }
+  buf[p++] = v;
+  if (lfLen < 64) for (let i = 0; i < lfLen; i++) buf[p + i] = labelFields[i] as number;
+  else buf.set(labelFields, p);
+  p += lfLen;
+  buf[p++] = 0x12;
+  buf[p++] = sampleLen; // at most 9 + 11 < 128
   if (hasValue) {
-    w.byte(0x09);
-    w.fixed64(lo, hi);
+    buf[p] = 0x09;
+    buf[p + 1] = lo;
+    buf[p + 2] = lo >>> 8;
+    buf[p + 3] = lo >>> 16;
+    buf[p + 4] = lo >>> 24;
+    buf[p + 5] = hi;
+    buf[p + 6] = hi >>> 8;
+    buf[p + 7] = hi >>> 16;
+    buf[p + 8] = hi >>> 24;
+    p += 9;
   }
   if (ts !== 0) {
-    w.byte(0x10);
-    w.varint64(ts);
+    buf[p++] = 0x10;
+    if (ts > 0 && ts < 9007199254740992) {
+      let l = (ts % TWO32) >>> 0;
+      let h = Math.floor(ts / TWO32) >>> 0;
+      while (h > 0 || l > 127) {
+        buf[p++] = (l & 127) | 128;
+        l = ((l >>> 7) | (h << 25)) >>> 0;
+        h >>>= 7;
+      }
+      buf[p++] = l;
+    } else {
+      w.pos = p;
+      w.varint64(ts);
+      p = w.pos;
+    }
   }
+  w.pos = p;
 }
 
 /** Appends a TimeSeries of one sample given as a JS number. */

@@ -53,6 +53,8 @@ interface Segment {
   index: number;
   size: number;
   lastWriteMs: number;
+  /** Bytes of the series snapshot written at its start (not counted against segmentSize). */
+  snapshot?: number;
 }
 
 export interface WalOptions {
@@ -387,19 +389,52 @@ export class Wal {
       const bytes = new Uint8Array(batch.values.buffer, batch.values.byteOffset, n * 8);
       let hi = this.highestTimestampMs;
       const seg = this.current.index;
+      const series = this.series;
+      const refs = batch.refs;
+      // Worst case per sample: ref (5) + zigzag delta (10) + value (8).
+      samples.ensure(n * 23 + 16);
+      let p = samples.pos;
       for (let i = 0; i < n; i++) {
         const t = Math.round(ts[i] as number);
         if (t > hi) hi = t;
-        const wref = resolve(batch.refs[i] as number);
-        const lt = this.series.lastTs;
+        const pr = refs[i] as number;
+        const m = map.arr;
+        const wref = pr < m.length && m[pr] !== 0 ? (m[pr] as number) - 1 : resolve(pr);
+        const lt = series.lastTs;
         if (t > (lt[wref] as number)) lt[wref] = t;
-        this.series.lastSeg[wref] = seg;
-        samples.uvarint32(wref);
-        samples.svarint(t - base);
-        samples.ensure(8);
-        samples.buf.set(bytes.subarray(i * 8, i * 8 + 8), samples.pos);
-        samples.pos += 8;
+        series.lastSeg[wref] = seg;
+        const sb = samples.buf;
+        let v = wref;
+        while (v > 127) {
+          sb[p++] = (v & 127) | 128;
+          v >>>= 7;
+        }
+        sb[p++] = v;
+        const d = t - base;
+        if (d >= -1073741824 && d < 1073741824) {
+          v = ((d << 1) ^ (d >> 31)) >>> 0;
+          while (v > 127) {
+            sb[p++] = (v & 127) | 128;
+            v >>>= 7;
+          }
+          sb[p++] = v;
+        } else {
+          samples.pos = p;
+          samples.svarint(d);
+          p = samples.pos;
+        }
+        const o = i * 8;
+        sb[p] = bytes[o] as number;
+        sb[p + 1] = bytes[o + 1] as number;
+        sb[p + 2] = bytes[o + 2] as number;
+        sb[p + 3] = bytes[o + 3] as number;
+        sb[p + 4] = bytes[o + 4] as number;
+        sb[p + 5] = bytes[o + 5] as number;
+        sb[p + 6] = bytes[o + 6] as number;
+        sb[p + 7] = bytes[o + 7] as number;
+        p += 8;
       }
+      samples.pos = p;
       this.highestTimestampMs = hi;
     }
     let exemplars: ProtoWriter | undefined;
@@ -465,7 +500,10 @@ export class Wal {
     c.lastWriteMs = Date.now();
     this.bytesWritten += b.length;
     this.dirty = true;
-    if (c.size >= this.segmentSize) this.cut();
+    // The series snapshot at the start of a segment does not count: with many series it
+    // can be larger than a segment, and counting it would cut (and rewrite every series)
+    // on every append.
+    if (c.size - (c.snapshot ?? 0) >= this.segmentSize) this.cut();
     else this.scheduleSync();
     for (const f of this.listeners) f();
   }
@@ -498,20 +536,23 @@ export class Wal {
 
   private writeAllSeries(): void {
     const n = this.series.nextRef;
+    const start = this.current.size;
     if (this.series.active === 0) return;
     const CHUNK = 10000;
+    const body = this.body;
+    const w = this.w;
     for (let s = 0; s < n; s += CHUNK) {
-      const body = new ProtoWriter(1 << 16);
       const e = Math.min(n, s + CHUNK);
       let count = 0;
       for (let ref = s; ref < e; ref++) if (this.series.has(ref)) count++;
       if (count === 0) continue;
+      body.reset();
       body.uvarint32(count);
       for (let ref = s; ref < e; ref++) {
         const l = this.series.labels(ref);
         if (l !== undefined) writeSeries(body, ref, l);
       }
-      const w = new ProtoWriter(body.pos + 16);
+      w.reset();
       frame(w, REC_SERIES, body.bytes());
       const b = w.bytes();
       let off = 0;
@@ -519,6 +560,7 @@ export class Wal {
       this.current.size += b.length;
       this.bytesWritten += b.length;
     }
+    this.current.snapshot = this.current.size - start;
     this.dirty = true;
   }
 
@@ -593,11 +635,31 @@ export class Wal {
 function writeSeries(w: ProtoWriter, ref: number, labels: Labels): void {
   w.uvarint32(ref);
   w.uvarint32(labels.length >> 1);
-  for (const s of labels) {
-    const b = utf8.encode(s);
-    w.uvarint32(b.length);
-    w.raw(b);
+  for (let k = 0; k < labels.length; k++) writeString(w, labels[k] as string);
+}
+
+/** A length-prefixed UTF-8 string; ASCII is copied without an intermediate buffer. */
+function writeString(w: ProtoWriter, s: string): void {
+  const n = s.length;
+  w.ensure(n * 3 + 5);
+  const buf = w.buf;
+  let ascii = n < 128;
+  if (ascii)
+    for (let i = 0; i < n; i++)
+      if (s.charCodeAt(i) > 127) {
+        ascii = false;
+        break;
+      }
+  if (ascii) {
+    let p = w.pos;
+    buf[p++] = n;
+    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
+    w.pos = p;
+    return;
   }
+  const b = utf8.encode(s);
+  w.uvarint32(b.length);
+  w.raw(b);
 }
 
 const utf8 = new TextEncoder();
