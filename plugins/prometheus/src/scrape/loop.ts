@@ -36,7 +36,7 @@ export interface LoopShared {
 }
 
 /** Longest stretch of parsing between yields to the event loop, in ms. */
-export const SLICE_MS = 10;
+export const SLICE_MS = 5;
 /** Entries parsed between checks of the clock. */
 const SLICE_CHECK = 2048;
 
