@@ -70,3 +70,71 @@ describe("scrape series cache", () => {
     assert.equal(internString(long), long);
   });
 });
+
+describe("scrape loop slices", () => {
+  it("parses a large body in slices, letting timers run, and still appends every sample", async () => {
+    const { ScrapeLoop, SLICE_MS } = await import("../src/scrape/loop.js");
+    const { resolveTarget } = await import("../src/scrape/targets.js");
+    const n = 150_000;
+    const lines: string[] = ["# TYPE m counter"];
+    for (let i = 0; i < n; i++) lines.push(`m{idx="${i}",path="/api/v1/resource/${i}"} ${i}`);
+    const body = Buffer.from(`${lines.join("\n")}\n`);
+    let appended = 0;
+    let ref0Labels: string[] = [];
+    const receiver = {
+      append(b: { length: number; series: { labels(r: number): readonly string[] }; refs: Uint32Array }) {
+        appended += b.length;
+        if (b.length > 0) ref0Labels = [...b.series.labels(b.refs[0] as number)];
+      },
+    };
+    const args = {
+      honor_labels: false,
+      honor_timestamps: true,
+      track_timestamps_staleness: false,
+      sample_limit: 0,
+      label_limit: 0,
+      label_name_length_limit: 0,
+      label_value_length_limit: 0,
+      extra_metrics: false,
+      scrape_fallback_protocol: "PrometheusText0.0.4",
+    };
+    const client = { scrape: async () => ({ contentType: "text/plain; version=0.0.4", body }) };
+    const t = resolveTarget(
+      { __address__: "127.0.0.1:1" },
+      { jobName: "j", scheme: "http", metricsPath: "/metrics", intervalMs: 60_000, timeoutMs: 10_000, params: {} },
+    );
+    assert.notEqual(typeof t, "string");
+    type LoopArgs = ConstructorParameters<typeof ScrapeLoop>;
+    const loop = new ScrapeLoop(
+      t as LoopArgs[0],
+      { args, client, receivers: [receiver], forcedError: undefined, seed: 1 } as unknown as LoopArgs[1],
+    );
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const t0 = performance.now();
+    await loop.scrapeOnce(new AbortController().signal);
+    const ms = performance.now() - t0;
+    clearInterval(timer);
+    assert.equal(loop.health, "up", loop.lastError);
+    assert.equal(appended, n + 5, "every sample plus the 5 report series");
+    assert.deepEqual(ref0Labels, [
+      "__name__",
+      "m",
+      "idx",
+      "0",
+      "instance",
+      "127.0.0.1:1",
+      "job",
+      "j",
+      "path",
+      "/api/v1/resource/0",
+    ]);
+    // The parse took several slices; timers ran in between.
+    assert.ok(ms > 2 * SLICE_MS, `parse took ${ms} ms`);
+    assert.ok(ticks > 0, `no timer ran during a ${ms.toFixed(0)} ms parse`);
+    // A second scrape hits the cache: no series added, same refs.
+    appended = 0;
+    await loop.scrapeOnce(new AbortController().signal);
+    assert.equal(appended, n + 5);
+  });
+});
