@@ -224,12 +224,24 @@ const valueWords = new Uint32Array(valueBits.buffer);
  * copied, NaN payloads included; stale markers are written as STALE_NAN_BITS.
  */
 export function writeSampleSeries(w: ProtoWriter, labelFields: Uint8Array, ts: number, lo: number, hi: number): void {
+  writeSampleSeriesFrom(w, labelFields, 0, labelFields.length, ts, lo, hi);
+}
+
+/** writeSampleSeries with the label fields at src[srcOff, srcOff + lfLen) (an arena). */
+export function writeSampleSeriesFrom(
+  w: ProtoWriter,
+  src: Uint8Array,
+  srcOff: number,
+  lfLen: number,
+  ts: number,
+  lo: number,
+  hi: number,
+): void {
   // Sample body: value (0x09 + 8) when non-zero bits, timestamp (0x10 + varint) when non-zero.
   if (lo === 2 && (hi & 0x7ff7ffff) === 0x7ff00000) hi = STALE_NAN_BITS[0];
   const hasValue = lo !== 0 || hi !== 0;
   const tsLen = ts === 0 ? 0 : 1 + varint64Size(ts);
   const sampleLen = (hasValue ? 9 : 0) + tsLen;
-  const lfLen = labelFields.length;
   const seriesLen = lfLen + 1 + uvarintSize(sampleLen) + sampleLen;
   // One bounds check, then straight byte writes (this runs once per sample sent).
   w.ensure(seriesLen + 16);
@@ -242,8 +254,8 @@ export function writeSampleSeries(w: ProtoWriter, labelFields: Uint8Array, ts: n
     v >>>= 7;
   }
   buf[p++] = v;
-  if (lfLen < 64) for (let i = 0; i < lfLen; i++) buf[p + i] = labelFields[i] as number;
-  else buf.set(labelFields, p);
+  if (lfLen < 64) for (let i = 0; i < lfLen; i++) buf[p + i] = src[srcOff + i] as number;
+  else buf.set(src.subarray(srcOff, srcOff + lfLen), p);
   p += lfLen;
   buf[p++] = 0x12;
   buf[p++] = sampleLen; // at most 9 + 11 < 128

@@ -14,7 +14,7 @@ import {
   ProtoWriter,
   writeMessageSeries,
   writeMetadata,
-  writeSampleSeries,
+  writeSampleSeriesFrom,
 } from "../prompb/index.js";
 import { createSender, type EndpointHttpConfig, type HttpResult, USER_AGENT } from "./http.js";
 import type { QueueMetrics } from "./metrics.js";
@@ -166,6 +166,77 @@ class Shard {
   }
 }
 
+/**
+ * The encoded label fields of every series an endpoint sends, in one growing byte arena
+ * (offset and length per WAL ref) instead of one Uint8Array per series.
+ * len: 0 not encoded yet, -1 not sent (relabelled away or unknown), > 0 encoded.
+ */
+class LabelArena {
+  bytes = new Uint8Array(1 << 16);
+  used = 0;
+  garbage = 0;
+  off = new Uint32Array(1024);
+  len = new Int32Array(1024);
+
+  put(ref: number, enc: Uint8Array | null): void {
+    if (ref >= this.len.length) this.growRefs(ref);
+    if (enc === null) {
+      this.len[ref] = -1;
+      return;
+    }
+    if (this.used + enc.length > this.bytes.length) this.growBytes(enc.length);
+    this.bytes.set(enc, this.used);
+    this.off[ref] = this.used;
+    this.len[ref] = enc.length;
+    this.used += enc.length;
+  }
+
+  forget(refs: readonly number[]): void {
+    for (const r of refs) {
+      if (r >= this.len.length) continue;
+      const n = this.len[r] as number;
+      if (n > 0) this.garbage += n;
+      this.len[r] = 0;
+    }
+    if (this.garbage > 1 << 20 && this.garbage > this.used / 2) this.compact();
+  }
+
+  private compact(): void {
+    const b = new Uint8Array(Math.max(1 << 16, (this.used - this.garbage) * 2));
+    let p = 0;
+    for (let r = 0; r < this.len.length; r++) {
+      const n = this.len[r] as number;
+      if (n <= 0) continue;
+      const o = this.off[r] as number;
+      b.set(this.bytes.subarray(o, o + n), p);
+      this.off[r] = p;
+      p += n;
+    }
+    this.bytes = b;
+    this.used = p;
+    this.garbage = 0;
+  }
+
+  private growBytes(need: number): void {
+    let n = this.bytes.length * 2;
+    while (n < this.used + need) n *= 2;
+    const b = new Uint8Array(n);
+    b.set(this.bytes.subarray(0, this.used));
+    this.bytes = b;
+  }
+
+  private growRefs(ref: number): void {
+    let n = this.len.length * 2;
+    while (n <= ref) n *= 2;
+    const o = new Uint32Array(n);
+    o.set(this.off);
+    this.off = o;
+    const l = new Int32Array(n);
+    l.set(this.len);
+    this.len = l;
+  }
+}
+
 /** An encoded request and what it holds. */
 interface Batch {
   body: Uint8Array;
@@ -236,7 +307,7 @@ export class EndpointQueue {
   private recRemaining: number[] = [];
   private recEndSeg: number[] = [];
   private recEndOff: number[] = [];
-  private labelCache: (Uint8Array | null | undefined)[] = [];
+  private readonly labelCache = new LabelArena();
   private shards: Shard[] = [];
   private numShards: number;
   private desiredShards: number;
@@ -387,24 +458,25 @@ export class EndpointQueue {
     this.advance();
   }
 
-  private labelsFor(ref: number): Uint8Array | null {
-    const c = this.labelCache[ref];
-    if (c !== undefined) return c;
-    let enc: Uint8Array | null = null;
+  /** Encodes (once) a series' label fields into the arena; false when it is not sent. */
+  private labelsFor(ref: number): boolean {
+    const c = this.labelCache;
+    const n = ref < c.len.length ? (c.len[ref] as number) : 0;
+    if (n !== 0) return n > 0;
     const labels = this.wal.series.labels(ref);
     // No labels: the definition was lost (corruption) or the series was garbage-collected.
+    let enc: Uint8Array | null = null;
     if (labels !== undefined) {
       const l = relabelLabels(labels, this.rules);
       enc = l === null || l.length === 0 ? null : encodeLabelFields(l, this.external);
     }
-    this.labelCache[ref] = enc;
-    return enc;
+    c.put(ref, enc);
+    return enc !== null;
   }
 
   /** Forgets the encoded labels of garbage-collected series. */
   forgetSeries(refs: readonly number[]): void {
-    const c = this.labelCache;
-    for (const r of refs) if (r < c.length) c[r] = undefined;
+    this.labelCache.forget(refs);
   }
 
   /** Highest sample timestamp delivered (ms), 0 before the first send. */
@@ -428,7 +500,7 @@ export class EndpointQueue {
         const t = base + r.svarint();
         for (let k = 0; k < 8; k++) wb[k] = buf[r.pos + k] as number;
         r.pos += 8;
-        if (this.labelsFor(ref) === null) {
+        if (!this.labelsFor(ref)) {
           dropped++;
           continue;
         }
@@ -445,7 +517,7 @@ export class EndpointQueue {
         const blob = Uint8Array.prototype.slice.call(buf, r.pos, r.pos + len);
         r.pos += len;
         if (!want) continue;
-        if (this.labelsFor(ref) === null) {
+        if (!this.labelsFor(ref)) {
           dropped++;
           continue;
         }
@@ -529,18 +601,22 @@ export class EndpointQueue {
     const refs = s.refs;
     const tsA = s.ts;
     const kinds = s.kind;
+    const lc = this.labelCache;
     for (let i = start; i < end; i++) {
       const t = tsA[i] as number;
       if (t < cutoff) {
         tooOld++;
         continue;
       }
-      const lf = this.labelsFor(refs[i] as number) as Uint8Array;
+      const ref = refs[i] as number;
+      const lOff = lc.off[ref] as number;
+      const lLen = lc.len[ref] as number;
       const kind = kinds[i] as number;
       if (kind === KIND_SAMPLE) {
-        writeSampleSeries(w, lf, t, s.lo[i] as number, s.hi[i] as number);
+        writeSampleSeriesFrom(w, lc.bytes, lOff, lLen, t, s.lo[i] as number, s.hi[i] as number);
         nSamples++;
       } else {
+        const lf = lc.bytes.subarray(lOff, lOff + lLen);
         writeMessageSeries(w, lf, kind === KIND_EXEMPLAR ? 3 : 4, s.blobs[i] as Uint8Array);
         if (kind === KIND_EXEMPLAR) nEx++;
         else nHist++;
@@ -560,6 +636,9 @@ export class EndpointQueue {
   private async sendBatch(s: Shard, k: number): Promise<void> {
     const start = s.head;
     const end = start + k;
+    // As Prometheus's sendSamples, the send time fed to the shard calculation includes
+    // building the request (encode + snappy), not only the HTTP exchange.
+    const begin = performance.now();
     let b = await this.encodeBatch(s, start, end, this.ageCutoff());
     if (b.tooOld > 0) this.drop("too_old", b.tooOld);
     if (b.total > 0) {
@@ -574,7 +653,7 @@ export class EndpointQueue {
               return b;
             }
           : undefined;
-      const ok = await this.sendWithRetry(b, rebuild);
+      const ok = await this.sendWithRetry(b, begin, rebuild);
       if (ok === undefined) return; // stopping: leave the batch queued (it is still in the WAL)
       if (ok && b.total > 0) {
         this.stats.sent += b.ns;
@@ -596,12 +675,15 @@ export class EndpointQueue {
   }
 
   /** true: delivered (or nothing left after age filtering); false: dropped (non-recoverable); undefined: stopped. */
-  private async sendWithRetry(batch: Batch, rebuild?: () => Promise<Batch>): Promise<boolean | undefined> {
+  private async sendWithRetry(
+    batch: Batch,
+    begin: number,
+    rebuild?: () => Promise<Batch>,
+  ): Promise<boolean | undefined> {
     let b = batch;
     const q = this.cfg.queue_config;
     const signal = this.abort.signal;
     let backoff = q.min_backoff;
-    const begin = performance.now();
     // Prometheus counts a batch's samples and its whole send time (retries included) once
     // it is done, delivered or dropped: these feed the shard calculation.
     const done = (ok: boolean): boolean => {
