@@ -1,6 +1,7 @@
 // Argument schemas of the import blocks (Alloy's, plus Ingot's import.registry and
 // import.s3), compiled once.
 import { type CompiledComponentSchemas, compileComponentSchemas } from "@ingot/sdk";
+import { basicAuthSchema, httpClientAuthSchemaProperties } from "@ingot/sdk/http-client";
 import type { ObjectValue } from "@ingot/syntax";
 
 export type ImportKind = "file" | "string" | "http" | "git" | "registry" | "s3";
@@ -26,29 +27,13 @@ const block = (properties: Record<string, unknown>) => ({
   properties,
   additionalProperties: false,
 });
-const basicAuth = block({ username: { type: "string" }, password: secret, password_file: { type: "string" } });
-const tlsConfig = block({
-  ca_pem: { type: "string" },
-  ca_file: { type: "string" },
-  cert_pem: { type: "string" },
-  cert_file: { type: "string" },
-  key_pem: secret,
-  key_file: { type: "string" },
-  server_name: { type: "string" },
-  insecure_skip_verify: { type: "boolean", default: false },
-  min_version: { type: "string" },
-});
 const httpClient = block({
-  bearer_token: secret,
-  bearer_token_file: { type: "string" },
+  bearer_token: httpClientAuthSchemaProperties.bearer_token,
+  bearer_token_file: httpClientAuthSchemaProperties.bearer_token_file,
   follow_redirects: { type: "boolean", default: true },
-  basic_auth: basicAuth,
-  authorization: block({
-    type: { type: "string", default: "Bearer" },
-    credentials: secret,
-    credentials_file: { type: "string" },
-  }),
-  tls_config: tlsConfig,
+  basic_auth: basicAuthSchema,
+  authorization: httpClientAuthSchemaProperties.authorization,
+  tls_config: httpClientAuthSchemaProperties.tls_config,
 });
 
 const ARGUMENTS: Record<ImportKind, { properties: Record<string, unknown>; required: string[] }> = {
@@ -81,7 +66,7 @@ const ARGUMENTS: Record<ImportKind, { properties: Record<string, unknown>; requi
       revision: { type: "string", default: "HEAD" },
       path: { type: "string" },
       pull_frequency: duration("60s"),
-      basic_auth: basicAuth,
+      basic_auth: basicAuthSchema,
     },
     required: ["repository", "path"],
   },

@@ -1,27 +1,14 @@
 // import.http's fetcher: one request (method, headers, client auth and TLS as Alloy's
 // HTTP client block) returning the module text; the ETag (or the content hash) is
 // its revision. node:http/https, so TLS settings apply per request.
-import { readFileSync } from "node:fs";
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { authorizationHeader, type HttpClientAuthArgs, type TlsConfigArgs, tlsOptions } from "@ingot/sdk/http-client";
 import type { FetchResult, RemoteFetcher } from "./remote.js";
 
-export interface HttpClientArgs {
-  bearer_token?: string;
-  bearer_token_file?: string;
+export interface HttpClientArgs extends HttpClientAuthArgs {
   follow_redirects?: boolean;
-  basic_auth?: { username?: string; password?: string; password_file?: string };
-  authorization?: { type?: string; credentials?: string; credentials_file?: string };
-  tls_config?: {
-    ca_pem?: string;
-    ca_file?: string;
-    cert_pem?: string;
-    cert_file?: string;
-    key_pem?: string;
-    key_file?: string;
-    server_name?: string;
-    insecure_skip_verify?: boolean;
-  };
+  tls_config?: TlsConfigArgs;
 }
 
 export interface HttpImportArgs {
@@ -32,41 +19,6 @@ export interface HttpImportArgs {
   poll_frequency?: number;
   poll_timeout?: number;
   client?: HttpClientArgs;
-}
-
-const fileText = (p: string) => readFileSync(p, "utf8").trim();
-
-/** The Authorization header of a client block (at most one kind of auth, as Alloy checks). */
-export function authorizationHeader(c: HttpClientArgs | undefined): string | undefined {
-  if (!c) return undefined;
-  const kinds = [c.basic_auth, c.authorization, c.bearer_token, c.bearer_token_file].filter((x) => x !== undefined);
-  if (kinds.length > 1) {
-    throw new Error("at most one of basic_auth, authorization, bearer_token & bearer_token_file must be configured");
-  }
-  if (c.basic_auth) {
-    const pw = c.basic_auth.password_file ? fileText(c.basic_auth.password_file) : (c.basic_auth.password ?? "");
-    return `Basic ${Buffer.from(`${c.basic_auth.username ?? ""}:${pw}`).toString("base64")}`;
-  }
-  if (c.authorization) {
-    const cred = c.authorization.credentials_file
-      ? fileText(c.authorization.credentials_file)
-      : (c.authorization.credentials ?? "");
-    return `${c.authorization.type ?? "Bearer"} ${cred}`;
-  }
-  if (c.bearer_token !== undefined) return `Bearer ${c.bearer_token}`;
-  if (c.bearer_token_file !== undefined) return `Bearer ${fileText(c.bearer_token_file)}`;
-  return undefined;
-}
-
-function tlsOptions(t: HttpClientArgs["tls_config"]): RequestOptions & Record<string, unknown> {
-  if (!t) return {};
-  return {
-    ca: t.ca_pem ?? (t.ca_file ? readFileSync(t.ca_file) : undefined),
-    cert: t.cert_pem ?? (t.cert_file ? readFileSync(t.cert_file) : undefined),
-    key: t.key_pem ?? (t.key_file ? readFileSync(t.key_file) : undefined),
-    servername: t.server_name,
-    rejectUnauthorized: t.insecure_skip_verify !== true,
-  };
 }
 
 function once(url: URL, args: HttpImportArgs, timeoutMs: number): Promise<IncomingMessage> {

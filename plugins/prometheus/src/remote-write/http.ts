@@ -1,26 +1,19 @@
 // The HTTP client side of an endpoint: auth, TLS, proxy (plain HTTP targets), timeouts.
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
+import {
+  authorizationHeader,
+  type HttpClientAuthArgs,
+  type TlsConfigArgs,
+  tlsOptions,
+  validateHttpClientAuth,
+} from "@ingot/sdk/http-client";
 
-export interface EndpointHttpConfig {
+export interface EndpointHttpConfig extends HttpClientAuthArgs {
   url: string;
   remote_timeout: number;
   headers?: Record<string, string>;
-  bearer_token?: string;
-  bearer_token_file?: string;
-  basic_auth?: { username?: string; password?: string; password_file?: string };
-  authorization?: { type?: string; credentials?: string; credentials_file?: string };
-  tls_config?: {
-    ca_pem?: string;
-    ca_file?: string;
-    cert_pem?: string;
-    cert_file?: string;
-    key_pem?: string;
-    key_file?: string;
-    server_name?: string;
-    insecure_skip_verify?: boolean;
-  };
+  tls_config?: TlsConfigArgs;
   proxy_url?: string;
 }
 
@@ -45,58 +38,25 @@ export function createSender(cfg: EndpointHttpConfig): {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:")
     throw new Error(`endpoint url ${JSON.stringify(cfg.url)}: unsupported scheme ${url.protocol.slice(0, -1)}`);
-  const auths = [cfg.bearer_token, cfg.bearer_token_file, cfg.basic_auth, cfg.authorization].filter(
-    (x) => x !== undefined && x !== "",
-  );
-  if (auths.length > 1)
-    throw new Error("at most one of basic_auth, authorization, bearer_token & bearer_token_file must be configured");
+  validateHttpClientAuth(cfg);
   let proxy: URL | undefined;
   if (cfg.proxy_url) {
     proxy = new URL(cfg.proxy_url);
     if (proxy.protocol !== "http:") throw new Error("proxy_url: only http:// proxies are supported");
     if (url.protocol === "https:") throw new Error("proxy_url: proxying https endpoints is not supported yet");
   }
-  const tls = cfg.tls_config;
-  const read = (f?: string) => (f ? readFileSync(f, "utf8") : undefined);
-  const tlsOpts =
-    url.protocol === "https:"
-      ? {
-          ca: tls?.ca_pem || read(tls?.ca_file),
-          cert: tls?.cert_pem || read(tls?.cert_file),
-          key: tls?.key_pem || read(tls?.key_file),
-          servername: tls?.server_name || undefined,
-          rejectUnauthorized: !(tls?.insecure_skip_verify ?? false),
-        }
-      : {};
+  const tlsOpts = url.protocol === "https:" ? tlsOptions(cfg.tls_config) : {};
   const agent =
     url.protocol === "https:"
       ? new https.Agent({ keepAlive: true, maxSockets: 64, ...tlsOpts })
       : new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-  function authHeader(): string | undefined {
-    if (cfg.bearer_token) return `Bearer ${cfg.bearer_token}`;
-    if (cfg.bearer_token_file) return `Bearer ${readFileSync(cfg.bearer_token_file, "utf8").trim()}`;
-    if (cfg.basic_auth) {
-      const pw =
-        cfg.basic_auth.password ||
-        (cfg.basic_auth.password_file ? readFileSync(cfg.basic_auth.password_file, "utf8").trim() : "");
-      return `Basic ${Buffer.from(`${cfg.basic_auth.username ?? ""}:${pw}`).toString("base64")}`;
-    }
-    if (cfg.authorization) {
-      const cred =
-        cfg.authorization.credentials ||
-        (cfg.authorization.credentials_file ? readFileSync(cfg.authorization.credentials_file, "utf8").trim() : "");
-      return `${cfg.authorization.type || "Bearer"} ${cred}`;
-    }
-    return undefined;
-  }
 
   return {
     send(body, extraHeaders) {
       return new Promise<HttpResult>((resolve, reject) => {
         const headers: Record<string, string | number> = { ...(cfg.headers ?? {}), ...extraHeaders };
         headers["Content-Length"] = body.length;
-        const auth = authHeader();
+        const auth = authorizationHeader(cfg);
         if (auth) headers.Authorization = auth;
         const target = proxy ?? url;
         const req = (url.protocol === "https:" ? https : http).request({
