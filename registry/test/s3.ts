@@ -1,9 +1,8 @@
 // s3rver (an S3 implementation on the local file system) on 127.0.0.1 for the S3
 // storage backend's tests, with the client settings that reach it.
-import { rmSync } from "node:fs";
-import S3rver from "s3rver";
+import { S3RVER_CREDENTIALS, startS3rver } from "@ingot/testkit/s3rver";
 import { S3Storage, type S3StorageOptions } from "../src/index.js";
-import { type StorageBackend, tempDir } from "./helpers.js";
+import type { StorageBackend } from "./helpers.js";
 
 export interface TestS3 {
   endpoint: string;
@@ -14,19 +13,11 @@ export interface TestS3 {
   close(): Promise<void>;
 }
 
-export const S3_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+export const S3_CREDENTIALS = S3RVER_CREDENTIALS;
 
 export async function startS3(bucket = "ingot-registry"): Promise<TestS3> {
-  const directory = tempDir("ingot-s3rver-");
-  const server = new S3rver({
-    address: "127.0.0.1",
-    port: 0,
-    silent: true,
-    directory,
-    configureBuckets: [{ name: bucket }],
-  });
-  const { port } = await server.run();
-  const endpoint = `http://127.0.0.1:${port}`;
+  const server = await startS3rver({ buckets: [bucket] });
+  const endpoint = server.endpoint;
   const storages: S3Storage[] = [];
   const storage = (opts: Partial<S3StorageOptions> = {}) => {
     const s = new S3Storage({
@@ -53,7 +44,6 @@ export async function startS3(bucket = "ingot-registry"): Promise<TestS3> {
     async close() {
       for (const s of storages) await s.close();
       await server.close();
-      rmSync(directory, { recursive: true, force: true });
     },
   };
 }

@@ -7,14 +7,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import S3rver from "s3rver";
+import { type RunningS3rver, startS3rver } from "@ingot/testkit/s3rver";
 import { ensureBundle } from "./bundle.js";
 import { bin, type RunningIngot, startIngot } from "./ingot-process.js";
 
 const root = mkdtempSync(join(tmpdir(), "ingot-registry-s3-"));
 const TOKEN = "s3-token-0123456789";
 const tokenFile = join(root, "token");
-let s3: S3rver;
+let s3: RunningS3rver;
 let endpoint = "";
 const running: RunningIngot[] = [];
 
@@ -62,14 +62,8 @@ async function stop(r: RunningIngot) {
 before(async () => {
   ensureBundle();
   writeFileSync(tokenFile, `${TOKEN}\n`);
-  s3 = new S3rver({
-    address: "127.0.0.1",
-    port: 0,
-    silent: true,
-    directory: join(root, "s3"),
-    configureBuckets: [{ name: "ingot-registry" }],
-  });
-  endpoint = `http://127.0.0.1:${(await s3.run()).port}`;
+  s3 = await startS3rver({ buckets: ["ingot-registry"], directory: join(root, "s3") });
+  endpoint = s3.endpoint;
 });
 
 after(async () => {

@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { conformancePath } from "@ingot/testkit";
+import { S3RVER_CREDENTIALS, startS3rver } from "@ingot/testkit/s3rver";
 import { type IngotRuntime, updateModulesLock } from "../src/index.js";
 import { type GitServer, git, startGitServer } from "./helpers/git-http.js";
 import { newRuntime, tempDir } from "./helpers.js";
@@ -358,18 +359,10 @@ describe("modules: import.registry", () => {
 
 describe("modules: import.s3", () => {
   it("reads an object or a prefix from s3rver, follows changes, refuses key and prefix together", async () => {
-    const { default: S3rver } = await import("s3rver");
     const { PutObjectCommand, S3Client } = await import("@aws-sdk/client-s3");
-    const server = new S3rver({
-      address: "127.0.0.1",
-      port: 0,
-      silent: true,
-      directory: tempDir("ingot-s3rver-"),
-      configureBuckets: [{ name: "mods" }],
-    });
-    const { port } = await server.run();
-    const endpoint = `http://127.0.0.1:${port}`;
-    const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+    const server = await startS3rver({ buckets: ["mods"] });
+    const { endpoint } = server;
+    const credentials = S3RVER_CREDENTIALS;
     const s3 = new S3Client({ region: "us-east-1", endpoint, forcePathStyle: true, credentials });
     const put = (Key: string, Body: string) => s3.send(new PutObjectCommand({ Bucket: "mods", Key, Body }));
     const dir = tempDir("ingot-s3-cfg-");
