@@ -9,13 +9,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { PassThrough } from "node:stream";
 import { after, before, test } from "node:test";
 import { integrityOf, packDirectory } from "@ingot/registry";
 import { parseArgs } from "../src/args.js";
-import { runCli } from "../src/cli.js";
 import { pluginsCommand } from "../src/cmd-plugins.js";
 import { installSourceFromArgs } from "../src/cmd-plugins-install.js";
+import { cliInProcess, pluginManifest } from "./helpers.js";
 
 const root = mkdtempSync(join(tmpdir(), "ingot-npm-install-"));
 let server: Server;
@@ -33,18 +32,7 @@ function pluginTree(name: string, version: string, component: string, pluginApi 
   const dir = join(root, "src", `${name.replace("/", "+")}-${version}`);
   const files: Record<string, string> = {
     "package.json": JSON.stringify({ name, version, type: "module", description: `npm plugin ${name}` }),
-    "ingot-plugin.json": JSON.stringify({
-      pluginApi,
-      entry: "./index.js",
-      components: [
-        {
-          name: component,
-          stability: "experimental",
-          arguments: { type: "object", properties: {} },
-          exports: { type: "object", properties: {} },
-        },
-      ],
-    }),
+    "ingot-plugin.json": pluginManifest(component, { pluginApi }),
     "index.js": "export default { components: {} };\n",
   };
   for (const [p, d] of Object.entries(files)) {
@@ -111,16 +99,7 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => (out += d));
-  stderr.on("data", (d) => (err += d));
-  const code = await runCli(argv, { stdout, stderr, stdin: new PassThrough(), color: false });
-  return { code, stdout: out, stderr: err };
-}
+const cli = cliInProcess;
 
 function install(spec: string, dir: string, ...extra: string[]) {
   return cli([

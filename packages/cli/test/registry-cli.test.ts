@@ -3,22 +3,12 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { test } from "node:test";
-import { runCli } from "../src/cli.js";
 import { parseSize } from "../src/cmd-registry.js";
 import { installedPluginDirs } from "../src/installed-plugins.js";
+import { cliInProcess, pluginManifest } from "./helpers.js";
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (d) => (out += d));
-  stderr.on("data", (d) => (err += d));
-  const code = await runCli(argv, { stdout, stderr, stdin: new PassThrough(), color: false });
-  return { code, stdout: out, stderr: err };
-}
+const cli = cliInProcess;
 
 test("--max-artifact-size takes bytes or a unit", () => {
   assert.equal(parseSize("1024"), 1024);
@@ -56,21 +46,7 @@ test("publish --dry-run checks and packs without a registry, deterministically",
   const dir = mkdtempSync(join(tmpdir(), "ingot-dry-"));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "ingot-plugin-dry", version: "0.0.1" }));
   writeFileSync(join(dir, "index.js"), "export default { components: {} };\n");
-  writeFileSync(
-    join(dir, "ingot-plugin.json"),
-    JSON.stringify({
-      pluginApi: "^1.0.0",
-      entry: "./index.js",
-      components: [
-        {
-          name: "dry.run",
-          stability: "experimental",
-          arguments: { type: "object", properties: {} },
-          exports: { type: "object", properties: {} },
-        },
-      ],
-    }),
-  );
+  writeFileSync(join(dir, "ingot-plugin.json"), pluginManifest("dry.run"));
   const a = await cli(["publish", "--dry-run", dir]);
   assert.equal(a.code, 0, a.stderr);
   assert.match(a.stdout, /^ingot-plugin-dry@0\.0\.1 \(plugin, \d+ bytes, not published\)\nintegrity sha512-\S+\n$/);

@@ -3,7 +3,7 @@
 // the installed plugin with no extra flags; immutability, tokens, yank, integrity and
 // discovery's checks at install.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +11,8 @@ import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import { RegistryClient } from "@ingot/registry";
 import { ensureBundle } from "./bundle.js";
-import { bin, eventually, httpGet, type RunningIngot, startIngot } from "./ingot-process.js";
+import { componentDetail, exportValue, ingotAsync, pluginManifest, runConfig } from "./helpers.js";
+import { bin, httpGet, type RunningIngot, startIngot } from "./ingot-process.js";
 
 const root = mkdtempSync(join(tmpdir(), "ingot-registry-e2e-"));
 const TOKEN = "e2e-token-abcdef";
@@ -32,22 +33,15 @@ function writeTree(dir: string, files: Record<string, string>): string {
 function pluginFiles(name: string, version: string, component: string, pluginApi = "^1.0.0"): Record<string, string> {
   return {
     "package.json": JSON.stringify({ name, version, type: "module", description: `e2e plugin ${name}` }),
-    "ingot-plugin.json": JSON.stringify({
+    "ingot-plugin.json": pluginManifest(component, {
       pluginApi,
-      entry: "./index.js",
-      components: [
-        {
-          name: component,
-          stability: "experimental",
-          arguments: {
-            type: "object",
-            required: ["text"],
-            additionalProperties: false,
-            properties: { text: { type: "string" } },
-          },
-          exports: { type: "object", properties: { upper: { type: "string" }, version: { type: "string" } } },
-        },
-      ],
+      arguments: {
+        type: "object",
+        required: ["text"],
+        additionalProperties: false,
+        properties: { text: { type: "string" } },
+      },
+      exports: { type: "object", properties: { upper: { type: "string" }, version: { type: "string" } } },
     }),
     "index.js": `export default { components: { ${JSON.stringify(component)}: {
   build(ctx, args) {
@@ -67,24 +61,6 @@ function ingot(args: string[], opts: { cwd?: string } = {}): { code: number; std
     env: { ...process.env, NO_COLOR: "1", INGOT_REGISTRY: "", INGOT_REGISTRY_TOKEN: "" },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Like ingot(), without blocking this process (which may be serving the registry). */
-function ingotAsync(
-  args: string[],
-  opts: { cwd?: string } = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [bin, ...args], {
-      cwd: opts.cwd ?? root,
-      env: { ...process.env, NO_COLOR: "1", INGOT_REGISTRY: "", INGOT_REGISTRY_TOKEN: "" },
-    });
-    let stdout = "";
-    let stderr = "";
-    proc.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    proc.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    proc.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
 }
 
 function publish(dir: string, token = tokenFile) {
@@ -167,19 +143,12 @@ test("publish → list → resolve → install → ingot run uses the installed 
   assert.equal(mine?.path, target);
 
   writeFileSync(join(work, "config.alloy"), 'e2e.echo "hi" {\n  text = "hello registry"\n}\n');
-  run = await startIngot(
-    ["run", "--server.http.listen-addr=127.0.0.1:0", "--stability.level=experimental", "config.alloy"],
-    { cwd: work },
-  );
+  run = await runConfig("config.alloy", { cwd: work });
   const running = run;
-  const detail = await eventually(async () => {
-    const r = await httpGet(`${running.base}/api/v0/web/components/e2e.echo.hi`);
-    return r.status === 200 ? (JSON.parse(r.body) as Record<string, unknown>) : undefined;
-  });
-  assert.equal((detail.health as { state: string }).state, "healthy");
+  const detail = await componentDetail(running, "e2e.echo.hi");
+  assert.equal(detail.health.state, "healthy");
   assert.deepEqual(detail.plugin, { name: "ingot-plugin-e2e-echo", version: "1.0.0" });
-  const upper = (detail.exports as { name: string; value: { value: unknown } }[]).find((e) => e.name === "upper");
-  assert.equal(upper?.value.value, "HELLO REGISTRY");
+  assert.equal(exportValue(detail, "upper"), "HELLO REGISTRY");
   running.proc.kill("SIGTERM");
   await running.exited;
   run = undefined;
@@ -336,7 +305,7 @@ test("install verifies integrity itself (a registry serving altered bytes is ref
     await client.publish("ingot-plugin-e2e-big", "1.0.0", await packDirectory(big));
     const work = join(root, "work-lax");
     mkdirSync(work);
-    const ok = await ingotAsync(["plugins", "install", "ingot-plugin-e2e-big", "--registry", laxUrl], { cwd: work });
+    const ok = await ingotAsync(["plugins", "install", "ingot-plugin-e2e-big", "--registry", laxUrl], work);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stderr, /^downloading ingot-plugin-e2e-big@1\.0\.0: \d+\.\d MiB \/ 3\.\d MiB \(\d+%\)\n/);
     assert.match(ok.stderr, /downloading ingot-plugin-e2e-big@1\.0\.0: 3\.\d MiB \/ 3\.\d MiB \(100%\)\n$/);
@@ -345,7 +314,7 @@ test("install verifies integrity itself (a registry serving altered bytes is ref
     const bytes = readFileSync(stored);
     bytes[bytes.length - 10] = (bytes[bytes.length - 10] as number) ^ 0xff;
     writeFileSync(stored, bytes);
-    const bad = await ingotAsync(["plugins", "install", "ingot-plugin-e2e-big", "--registry", laxUrl], { cwd: work });
+    const bad = await ingotAsync(["plugins", "install", "ingot-plugin-e2e-big", "--registry", laxUrl], work);
     assert.equal(bad.code, 1);
     assert.match(
       bad.stderr,

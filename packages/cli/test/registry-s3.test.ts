@@ -2,14 +2,14 @@
 // 127.0.0.1, credentials from the standard AWS chain (environment variables):
 // publish, a restart on the same bucket, install from it; flag errors.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { type RunningS3rver, startS3rver } from "@ingot/testkit/s3rver";
 import { ensureBundle } from "./bundle.js";
-import { bin, type RunningIngot, startIngot } from "./ingot-process.js";
+import { ingotAsync, pluginManifest } from "./helpers.js";
+import { type RunningIngot, startIngot } from "./ingot-process.js";
 
 const root = mkdtempSync(join(tmpdir(), "ingot-registry-s3-"));
 const TOKEN = "s3-token-0123456789";
@@ -24,19 +24,7 @@ process.env.AWS_SECRET_ACCESS_KEY = "S3RVER";
 process.env.AWS_REGION = "us-east-1";
 
 /** Runs `ingot` without blocking this process, which serves S3. */
-function ingot(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [bin, ...args], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: "1", INGOT_REGISTRY: "", INGOT_REGISTRY_TOKEN: "" },
-    });
-    let stdout = "";
-    let stderr = "";
-    proc.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    proc.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    proc.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const ingot = (args: string[]) => ingotAsync(args, root);
 
 async function serve(): Promise<RunningIngot> {
   const r = await startIngot([
@@ -78,21 +66,7 @@ test("registry serve --s3.*: publish, restart on the same bucket, install", asyn
   mkdirSync(src, { recursive: true });
   writeFileSync(join(src, "package.json"), JSON.stringify({ name: "ingot-plugin-s3e2e", version: "1.0.0" }));
   writeFileSync(join(src, "index.js"), "export default { components: {} };\n");
-  writeFileSync(
-    join(src, "ingot-plugin.json"),
-    JSON.stringify({
-      pluginApi: "^1.0.0",
-      entry: "./index.js",
-      components: [
-        {
-          name: "s3e2e.noop",
-          stability: "experimental",
-          arguments: { type: "object", properties: {} },
-          exports: { type: "object", properties: {} },
-        },
-      ],
-    }),
-  );
+  writeFileSync(join(src, "ingot-plugin.json"), pluginManifest("s3e2e.noop"));
   let reg = await serve();
   assert.match(reg.stderr(), /storage=s3:\/\/ingot-registry\/prod\/registry\//);
   const pub = await ingot(["publish", src, "--registry", reg.base, "--token-file", tokenFile]);

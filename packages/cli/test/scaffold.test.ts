@@ -5,14 +5,15 @@
 // sample component through the real `ingot` command, reading the exports over HTTP.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { repoRoot } from "@ingot/testkit";
 import { namespaceFor } from "../src/scaffold.js";
 import { ensureBundle } from "./bundle.js";
-import { bin, eventually, httpGet, type RunningIngot, startIngot } from "./ingot-process.js";
+import { componentDetail, exportValue, linkSdk, runConfig } from "./helpers.js";
+import { bin, type RunningIngot } from "./ingot-process.js";
 
 const root = mkdtempSync(join(tmpdir(), "ingot-scaffold-"));
 const pluginsDir = join(root, "plugins");
@@ -73,10 +74,7 @@ test("plugins new: scaffold, build, its own tests, publish --dry-run, ingot run"
   assert.match(run(process.execPath, [bin, "plugins", "new", "Bad Name"]).stderr, /invalid package name/);
 
   // What `npm install` would give the author.
-  mkdirSync(join(pkgDir, "node_modules", "@ingot"), { recursive: true });
-  mkdirSync(join(pkgDir, "node_modules", "@types"), { recursive: true });
-  symlinkSync(join(repoRoot, "packages", "sdk"), join(pkgDir, "node_modules", "@ingot", "sdk"), "dir");
-  symlinkSync(join(repoRoot, "node_modules", "@types", "node"), join(pkgDir, "node_modules", "@types", "node"), "dir");
+  linkSdk(pkgDir, { typesNode: true });
 
   // Its build script, step by step as `npm run build` runs it.
   const [tsc, tscArgs, node, buildJs] = pkg.scripts.build.split(/\s+&&\s+/).flatMap((s: string) => {
@@ -104,26 +102,9 @@ test("plugins new: scaffold, build, its own tests, publish --dry-run, ingot run"
   // And it runs in a config.
   const config = join(root, "config.alloy");
   writeFileSync(config, 'tally.counter "answer" {\n  start    = 41\n  step     = 1\n  interval = "1h"\n}\n');
-  ingot = await startIngot(
-    [
-      "run",
-      "--server.http.listen-addr=127.0.0.1:0",
-      "--storage.path",
-      join(root, "data"),
-      "--stability.level=experimental",
-      "--plugins.path",
-      pluginsDir,
-      config,
-    ],
-    { cwd: root },
-  );
-  const running = ingot;
-  const detail = await eventually(async () => {
-    const r = await httpGet(`${running.base}/api/v0/web/components/tally.counter.answer`);
-    return r.status === 200 ? (JSON.parse(r.body) as Record<string, unknown>) : undefined;
-  });
-  assert.equal((detail.health as { state: string }).state, "healthy");
+  ingot = await runConfig(config, { cwd: root, storagePath: join(root, "data"), pluginsDir });
+  const detail = await componentDetail(ingot, "tally.counter.answer");
+  assert.equal(detail.health.state, "healthy");
   assert.deepEqual(detail.plugin, { name: NAME, version: "0.1.0" });
-  const value = (detail.exports as { name: string; value: { value: unknown } }[]).find((e) => e.name === "value");
-  assert.equal(value?.value.value, 41);
+  assert.equal(exportValue(detail, "value"), 41);
 });

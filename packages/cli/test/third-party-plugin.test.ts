@@ -5,13 +5,14 @@
 // and the code drift apart, this fails.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { repoRoot } from "@ingot/testkit";
 import { ensureBundle } from "./bundle.js";
-import { bin, eventually, httpGet, type RunningIngot, startIngot } from "./ingot-process.js";
+import { componentDetail, exportValue, linkSdk, runConfig } from "./helpers.js";
+import { bin, type RunningIngot } from "./ingot-process.js";
 
 const doc = readFileSync(join(repoRoot, "docs", "plugin-authoring.md"), "utf8");
 
@@ -37,8 +38,7 @@ before(() => {
   writeFileSync(join(pkgDir, "ingot-plugin.json"), blockAfter("`ingot-plugin.json`:", "json"));
   writeFileSync(join(pkgDir, "src", "index.ts"), blockAfter("## The entry module", "ts"));
   // What `npm install` would give the author: the sdk and its dependencies.
-  mkdirSync(join(pkgDir, "node_modules", "@ingot"), { recursive: true });
-  symlinkSync(join(repoRoot, "packages", "sdk"), join(pkgDir, "node_modules", "@ingot", "sdk"), "dir");
+  linkSdk(pkgDir);
   // The page's build script, run as `npm run build` would run it.
   const script = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")).scripts.build as string;
   const [tool, ...args] = script.split(/\s+/);
@@ -78,26 +78,9 @@ test("plugin-authoring.md: the documented plugin is discovered by `ingot plugins
 test("plugin-authoring.md: the documented plugin runs in a config and exports its value", async () => {
   const config = join(root, "config.alloy");
   writeFileSync(config, 'demo.echo "greeting" {\n  text     = "hello"\n  interval = "50ms"\n}\n');
-  ingot = await startIngot(
-    [
-      "run",
-      "--server.http.listen-addr=127.0.0.1:0",
-      "--storage.path",
-      join(root, "data"),
-      "--stability.level=experimental",
-      "--plugins.path",
-      pluginsDir,
-      config,
-    ],
-    { cwd: root },
-  );
-  const running = ingot;
-  const detail = await eventually(async () => {
-    const r = await httpGet(`${running.base}/api/v0/web/components/demo.echo.greeting`);
-    return r.status === 200 ? (JSON.parse(r.body) as Record<string, unknown>) : undefined;
-  });
-  assert.equal((detail.health as { state: string }).state, "healthy");
+  ingot = await runConfig(config, { cwd: root, storagePath: join(root, "data"), pluginsDir });
+  const detail = await componentDetail(ingot, "demo.echo.greeting");
+  assert.equal(detail.health.state, "healthy");
   assert.deepEqual(detail.plugin, { name: "ingot-plugin-demo", version: "1.0.0" });
-  const upper = (detail.exports as { name: string; value: { value: unknown } }[]).find((e) => e.name === "upper");
-  assert.equal(upper?.value.value, "HELLO");
+  assert.equal(exportValue(detail, "upper"), "HELLO");
 });
