@@ -36,6 +36,22 @@ export interface DownloadProgress {
   total: number | undefined;
 }
 
+/** A response's whole body, reporting progress per chunk (total from Content-Length when given). */
+export async function readBody(res: Response, onProgress?: (p: DownloadProgress) => void): Promise<Buffer> {
+  const length = Number(res.headers.get("content-length"));
+  const total = Number.isFinite(length) && length > 0 ? length : undefined;
+  const chunks: Buffer[] = [];
+  let received = 0;
+  if (res.body) {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      chunks.push(Buffer.from(chunk));
+      received += chunk.length;
+      onProgress?.({ received, total });
+    }
+  }
+  return Buffer.concat(chunks);
+}
+
 export class RegistryClient {
   readonly base: string;
   constructor(
@@ -96,18 +112,7 @@ export class RegistryClient {
     const path = url.origin === new URL(this.base).origin ? url.pathname : undefined;
     const res = path ? await this.request("GET", path) : await fetch(url);
     if (!res.ok) throw new RegistryError(res.status, `download of ${url} failed: ${res.status}`);
-    const length = Number(res.headers.get("content-length"));
-    const total = Number.isFinite(length) && length > 0 ? length : undefined;
-    const chunks: Buffer[] = [];
-    let received = 0;
-    if (res.body) {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        chunks.push(Buffer.from(chunk));
-        received += chunk.length;
-        onProgress?.({ received, total });
-      }
-    }
-    const bytes = Buffer.concat(chunks);
+    const bytes = await readBody(res, onProgress);
     verifyIntegrity(bytes, resolved.integrity, `${resolved.name}@${resolved.version}`);
     return bytes;
   }

@@ -7,7 +7,7 @@ import satisfies from "semver/functions/satisfies.js";
 import valid from "semver/functions/valid.js";
 import maxSatisfying from "semver/ranges/max-satisfying.js";
 import validRange from "semver/ranges/valid.js";
-import type { DownloadProgress } from "./client.js";
+import { type DownloadProgress, readBody } from "./client.js";
 import { IntegrityError, integrityOf } from "./integrity.js";
 
 export const NPM_DEFAULT_REGISTRY = "https://registry.npmjs.org";
@@ -189,18 +189,7 @@ export class NpmRegistryClient {
       await res.body?.cancel();
       throw new NpmRegistryError(res.status, `download of ${resolved.tarball} failed: ${res.status}`);
     }
-    const length = Number(res.headers.get("content-length"));
-    const total = Number.isFinite(length) && length > 0 ? length : undefined;
-    const chunks: Buffer[] = [];
-    let received = 0;
-    if (res.body) {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        chunks.push(Buffer.from(chunk));
-        received += chunk.length;
-        onProgress?.({ received, total });
-      }
-    }
-    const bytes = Buffer.concat(chunks);
+    const bytes = await readBody(res, onProgress);
     if (resolved.integrity !== undefined) {
       const actual = integrityOf(bytes);
       if (!sameText(actual, resolved.integrity)) throw new IntegrityError(what, resolved.integrity, actual);
