@@ -11,4 +11,5 @@ export * from "./manifest.js";
 export * from "./manifest-schema.js";
 export * from "./schema.js";
 export * from "./schema-types.js";
+export * from "./sleep.js";
 export * from "./values.js";

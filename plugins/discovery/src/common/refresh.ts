@@ -2,7 +2,7 @@
 // refresh every refresh_interval (and on demand, e.g. a file watch or an update),
 // refreshes never overlapping, exports published only when the targets change, and
 // health reporting the last refresh's error.
-import type { Component, ComponentContext } from "@ingot/sdk";
+import { type Component, type ComponentContext, WakeableSleep } from "@ingot/sdk";
 
 /** A discovery target: label name to value (Alloy's list(map(string)) element). */
 export type Target = Record<string, string>;
@@ -23,7 +23,7 @@ export abstract class RefreshingDiscovery<Args extends { refresh_interval: numbe
   private lastRefresh: Date | undefined;
   private lastErrors: string[] = [];
   private refreshing: Promise<void> = Promise.resolve();
-  private wake: (() => void) | undefined;
+  private readonly timer = new WakeableSleep();
   private refreshCount = 0;
 
   constructor(
@@ -43,7 +43,7 @@ export abstract class RefreshingDiscovery<Args extends { refresh_interval: numbe
     this.onStart(signal);
     try {
       while (!signal.aborted) {
-        const ticked = await this.sleep(this.args.refresh_interval, signal);
+        const ticked = await this.timer.sleep(this.args.refresh_interval, signal);
         if (ticked) await this.refresh();
       }
     } finally {
@@ -60,7 +60,7 @@ export abstract class RefreshingDiscovery<Args extends { refresh_interval: numbe
     this.validate(args);
     this.args = args;
     this.onUpdate();
-    this.wake?.(); // restart the timer
+    this.timer.wake(); // restart the timer
     await this.refresh();
   }
 
@@ -97,22 +97,6 @@ export abstract class RefreshingDiscovery<Args extends { refresh_interval: numbe
     if (this.targets && sameTargets(this.targets, result.targets)) return;
     this.targets = result.targets;
     this.ctx.setExports({ targets: result.targets });
-  }
-
-  private sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve(false);
-      const done = (ticked: boolean) => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
-        this.wake = undefined;
-        resolve(ticked);
-      };
-      const onAbort = () => done(false);
-      const timer = setTimeout(() => done(true), ms);
-      this.wake = () => done(false);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
   }
 }
 

@@ -2,7 +2,7 @@
 // targets (Alloy's local.file_match). It re-globs every sync_period and right after
 // each update; exports change only when the matched set changes.
 // Type-only imports: at run time this module needs nothing from the sdk.
-import type { Component, ComponentContext, ComponentDefinition } from "@ingot/sdk";
+import { type Component, type ComponentContext, type ComponentDefinition, WakeableSleep } from "@ingot/sdk";
 import { matchTargets, sameTargets, type Target } from "./targets.js";
 
 export interface FileMatchArguments {
@@ -32,7 +32,7 @@ class FileMatchComponent implements Component<FileMatchArguments> {
   private lastErrors: { path: string; error: string }[] = [];
   private syncing: Promise<void> = Promise.resolve();
   /** Wakes the run loop so the sync timer restarts after an update. */
-  private wake: (() => void) | undefined;
+  private readonly timer = new WakeableSleep();
 
   constructor(
     private readonly ctx: ComponentContext<FileMatchExports>,
@@ -45,7 +45,7 @@ class FileMatchComponent implements Component<FileMatchArguments> {
 
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      const ticked = await this.sleep(this.args.sync_period, signal);
+      const ticked = await this.timer.sleep(this.args.sync_period, signal);
       if (ticked) await this.sync();
     }
   }
@@ -53,7 +53,7 @@ class FileMatchComponent implements Component<FileMatchArguments> {
   async update(args: FileMatchArguments): Promise<void> {
     validate(args);
     this.args = args;
-    this.wake?.(); // restart the sync timer, as Alloy does on update
+    this.timer.wake(); // restart the sync timer, as Alloy does on update
     await this.sync();
   }
 
@@ -83,22 +83,6 @@ class FileMatchComponent implements Component<FileMatchArguments> {
     if (this.targets && sameTargets(this.targets, targets)) return;
     this.targets = targets;
     this.ctx.setExports({ targets });
-  }
-
-  /** Resolves true after `ms`, false when woken early or aborted. */
-  private sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-    return new Promise((resolve) => {
-      const done = (ticked: boolean) => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", onAbort);
-        this.wake = undefined;
-        resolve(ticked);
-      };
-      const onAbort = () => done(false);
-      const timer = setTimeout(() => done(true), ms);
-      this.wake = () => done(false);
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
   }
 }
 
