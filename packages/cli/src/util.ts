@@ -1,6 +1,7 @@
 // Shared helpers for commands: errors printed as `Error: ...`, Go-style file error
 // messages, reading stdin.
 import type { Readable, Writable } from "node:stream";
+import { goErrnoText } from "@ingot/sdk";
 
 export interface CliIO {
   stdout: Writable;
@@ -15,23 +16,9 @@ export class CommandError extends Error {
   override name = "CommandError";
 }
 
-const errnoText: Record<string, string> = {
-  ENOENT: "no such file or directory",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EISDIR: "is a directory",
-  ENOTDIR: "not a directory",
-  ELOOP: "too many levels of symbolic links",
-  ENAMETOOLONG: "file name too long",
-  EROFS: "read-only file system",
-  ENOSPC: "no space left on device",
-  EMFILE: "too many open files",
-};
-
 /** Go's *PathError text for a failed file operation: "open x.alloy: no such file or directory". */
 export function fsErrorMessage(op: string, path: string, err: unknown): string {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  const text = (code && errnoText[code]) ?? (err instanceof Error ? err.message : String(err));
+  const text = goErrnoText(err) ?? (err instanceof Error ? err.message : String(err));
   return `${op} ${path}: ${text}`;
 }
 

@@ -6,6 +6,7 @@ export * from "./data/logs.js";
 export * from "./data/metrics.js";
 export * from "./data/otlp.js";
 export * from "./duration.js";
+export * from "./errno.js";
 export * from "./logger.js";
 export * from "./manifest.js";
 export * from "./manifest-schema.js";
