@@ -99,8 +99,11 @@ export function tlsOptions(t: TlsConfigArgs | undefined): {
 }
 
 // JSON-Schema fragments of the blocks (Ingot's Alloy mapping: x-alloy-block, secrets).
-const secret = { type: "string", "x-alloy-type": "secret" } as const;
-const block = (properties: Record<string, unknown>) => ({
+/** A string argument Alloy treats as a secret. */
+export const secretSchema = { type: "string", "x-alloy-type": "secret" } as const;
+const secret = secretSchema;
+/** An Alloy block of the given properties (no other attributes allowed). */
+export const blockSchema = (properties: Record<string, unknown>) => ({
   "x-alloy-block": true,
   type: "object",
   properties,
@@ -108,21 +111,21 @@ const block = (properties: Record<string, unknown>) => ({
 });
 
 /** basic_auth { username, password, password_file }. */
-export const basicAuthSchema = block({
+export const basicAuthSchema = blockSchema({
   username: { type: "string" },
   password: secret,
   password_file: { type: "string" },
 });
 
 /** authorization { type = "Bearer", credentials, credentials_file }. */
-export const authorizationSchema = block({
+export const authorizationSchema = blockSchema({
   type: { type: "string", default: "Bearer" },
   credentials: secret,
   credentials_file: { type: "string" },
 });
 
 /** tls_config { ca_pem, ca_file, cert_pem, cert_file, key_pem, key_file, server_name, insecure_skip_verify, min_version }. */
-export const tlsConfigSchema = block({
+export const tlsConfigSchema = blockSchema({
   ca_pem: { type: "string" },
   ca_file: { type: "string" },
   cert_pem: { type: "string" },

@@ -1,7 +1,7 @@
 // Argument schemas of the import blocks (Alloy's, plus Ingot's import.registry and
 // import.s3), compiled once.
 import { type CompiledComponentSchemas, compileComponentSchemas } from "@ingot/sdk";
-import { basicAuthSchema, httpClientAuthSchemaProperties } from "@ingot/sdk/http-client";
+import { basicAuthSchema, blockSchema, httpClientAuthSchemaProperties, secretSchema } from "@ingot/sdk/http-client";
 import type { ObjectValue } from "@ingot/syntax";
 
 export type ImportKind = "file" | "string" | "http" | "git" | "registry" | "s3";
@@ -20,13 +20,8 @@ const compiled = new Map<ImportKind, CompiledComponentSchemas>();
 
 const noExports = { type: "object", properties: {}, additionalProperties: true } as const;
 const duration = (d: string) => ({ type: "string", "x-alloy-type": "duration", default: d });
-const secret = { type: "string", "x-alloy-type": "secret" } as const;
-const block = (properties: Record<string, unknown>) => ({
-  "x-alloy-block": true,
-  type: "object",
-  properties,
-  additionalProperties: false,
-});
+const secret = secretSchema;
+const block = blockSchema;
 const httpClient = block({
   bearer_token: httpClientAuthSchemaProperties.bearer_token,
   bearer_token_file: httpClientAuthSchemaProperties.bearer_token_file,
