@@ -258,7 +258,7 @@ test("a tampered artifact in the registry's storage is refused at install", () =
   assert.ok(!existsSync(join(work, "data-ingot", "plugins", "ingot-plugin-e2e-tamper")));
 });
 
-test("a plugin pack installs every plugin it holds, and discovery finds them", () => {
+test("a plugin pack installs every plugin it holds; discovery finds them and a config uses both", async () => {
   const files: Record<string, string> = {
     "package.json": JSON.stringify({ name: "ingot-pack-e2e", version: "0.3.0" }),
     "ingot-pack.json": JSON.stringify({ plugins: ["plugins/a", "plugins/b"] }),
@@ -290,6 +290,21 @@ test("a plugin pack installs every plugin it holds, and discovery finds them", (
       ["ingot-e2e-pack-b", "ok"],
     ],
   );
+
+  // A config using a component of each plugin in the pack runs with no extra flags.
+  writeFileSync(
+    join(work, "config.alloy"),
+    'e2epack.a "x" {\n  text = "from a"\n}\n\ne2epack.b "y" {\n  text = e2epack.a.x.upper\n}\n',
+  );
+  run = await runConfig("config.alloy", { cwd: work, storagePath: "store" });
+  const running = run;
+  const b = await componentDetail(running, "e2epack.b.y");
+  assert.equal(b.health.state, "healthy");
+  assert.deepEqual(b.plugin, { name: "ingot-e2e-pack-b", version: "0.3.0" });
+  assert.equal(exportValue(b, "upper"), "FROM A");
+  running.proc.kill("SIGTERM");
+  await running.exited;
+  run = undefined;
 });
 
 test("install verifies integrity itself (a registry serving altered bytes is refused) and shows progress", async () => {
