@@ -31,25 +31,32 @@ export interface BuiltinBlock {
   reset?(ctx: BuiltinContext): void;
 }
 
-const loggingSchemas = compileComponentSchemas({
-  name: "logging",
-  stability: "generally-available",
-  arguments: {
-    type: "object",
-    properties: {
-      level: { type: "string", enum: ["debug", "info", "warn", "error"], default: "info" },
-      format: { type: "string", enum: ["logfmt", "json"], default: "logfmt" },
+// Compiled on first use: after the runtime has set the validator cache, and never by
+// commands that load no configuration.
+let loggingSchemas: CompiledComponentSchemas | undefined;
+const loggingManifest = () =>
+  ({
+    name: "logging",
+    stability: "generally-available",
+    arguments: {
+      type: "object",
+      properties: {
+        level: { type: "string", enum: ["debug", "info", "warn", "error"], default: "info" },
+        format: { type: "string", enum: ["logfmt", "json"], default: "logfmt" },
+      },
+      additionalProperties: false,
     },
-    additionalProperties: false,
-  },
-  exports: { type: "object", properties: {}, additionalProperties: false },
-});
+    exports: { type: "object", properties: {}, additionalProperties: false },
+  }) as const;
 
 /** Alloy's `logging` block: level and format of the process's log lines. */
 const logging: BuiltinBlock = {
   name: "logging",
   labeled: false,
-  schemas: loggingSchemas,
+  get schemas() {
+    loggingSchemas ??= compileComponentSchemas(loggingManifest() as Parameters<typeof compileComponentSchemas>[0]);
+    return loggingSchemas;
+  },
   apply(args, ctx) {
     ctx.logger.setLevel(args.level as LogLevel);
     ctx.logger.setFormat(args.format as LogFormat);

@@ -1,5 +1,6 @@
 // createRuntime: discovery, then a controller ready to load configurations.
-import { createLogger } from "@ingot/sdk";
+import { join } from "node:path";
+import { createLogger, setValidatorCacheDir } from "@ingot/sdk";
 import { bodyToTypedJSON, objectToBodyEntries, type TypedJSONStatement } from "@ingot/syntax";
 import type { ComponentDetail, ComponentSummary, ConfigSource, IngotRuntime, RuntimeOptions } from "./api.js";
 import { Controller } from "./controller.js";
@@ -42,6 +43,8 @@ function debugInfo(n: ComponentNode): unknown {
 
 export async function createRuntime(options: RuntimeOptions): Promise<IngotRuntime> {
   const logger = options.logger ?? createLogger();
+  // Compiled schema validators are kept on disk between runs (startup time).
+  setValidatorCacheDir(join(options.storagePath, ".cache", "validators"));
   const registry = discoverPlugins({
     searchRoots: options.searchRoots ?? defaultSearchRoots(),
     pluginPaths: options.pluginPaths,

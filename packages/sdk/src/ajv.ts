@@ -23,6 +23,8 @@ export function createAjv(): Ajv {
     allowUnionTypes: true,
     validateFormats: false,
     validateSchema: false,
+    // Keep the generated code so validators can be cached on disk (validator-cache.ts).
+    code: { source: true },
   });
   for (const def of ALLOY_KEYWORD_DEFINITIONS) ajv.addKeyword({ ...def });
   return ajv;

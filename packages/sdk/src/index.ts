@@ -13,4 +13,5 @@ export * from "./manifest-schema.js";
 export * from "./schema.js";
 export * from "./schema-types.js";
 export * from "./sleep.js";
+export { setValidatorCacheDir } from "./validator-cache.js";
 export * from "./values.js";
