@@ -7,6 +7,7 @@ import { Ajv } from "ajv";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { ALLOY_KEYWORD_DEFINITIONS } from "../dist/src/ajv.js";
 import { MANIFEST_SCHEMA } from "../dist/src/manifest-schema.js";
+import { inlineAjvRuntime } from "../dist/src/validator-cache.js";
 
 const DRAFT07 = "http://json-schema.org/draft-07/schema";
 
@@ -23,26 +24,11 @@ const metaAjv = new Ajv({
 });
 for (const def of ALLOY_KEYWORD_DEFINITIONS) metaAjv.addKeyword({ ...def });
 
-// ajv's standalone code require()s two small runtime helpers; the generated modules
-// must be plain ESM with no imports (bundled or not), so they get these inline copies.
-const RUNTIME_HELPERS = {
-  'require("ajv/dist/runtime/equal").default': `(function equal(a, b) {
-  if (a === b) return true;
-  if (a && b && typeof a === "object" && typeof b === "object") {
-    if (Array.isArray(a) !== Array.isArray(b)) return false;
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && equal(a[k], b[k]));
-  }
-  return a !== a && b !== b;
-})`,
-  'require("ajv/dist/runtime/ucs2length").default': "((s) => [...s].length)",
-};
-
+// The generated modules must be plain ESM with no imports (bundled or not): the same
+// inline runtime helpers as the validator disk cache.
 function standalone(ajv, refs) {
-  let code = standaloneCode.default(ajv, refs);
-  for (const [call, inline] of Object.entries(RUNTIME_HELPERS)) code = code.split(call).join(inline);
-  if (code.includes("require(")) throw new Error("gen-validators: unexpected require() in generated code");
+  const code = inlineAjvRuntime(standaloneCode.default(ajv, refs));
+  if (code === undefined) throw new Error("gen-validators: unexpected require() in generated code");
   return code;
 }
 

@@ -35,6 +35,15 @@ const RUNTIME_HELPERS: Record<string, string> = {
   'require("ajv/dist/runtime/ucs2length").default': "((s) => [...s].length)",
 };
 
+/**
+ * ajv standalone code with its runtime helpers inlined, or undefined when it needs a
+ * helper not inlined here (such code is not kept).
+ */
+export function inlineAjvRuntime(code: string): string | undefined {
+  for (const [call, inline] of Object.entries(RUNTIME_HELPERS)) code = code.split(call).join(inline);
+  return code.includes("require(") ? undefined : code;
+}
+
 /** A validator for the schema: from the cache when there, else compiled (and cached). */
 export function cachedValidator(getAjv: () => Ajv, schema: object): ValidateFunction {
   if (cacheDir === undefined) return getAjv().compile(schema);
@@ -51,8 +60,9 @@ export function cachedValidator(getAjv: () => Ajv, schema: object): ValidateFunc
     let code = (standaloneCode as unknown as { default: typeof standaloneCode }).default
       ? (standaloneCode as unknown as { default: (a: Ajv, v: ValidateFunction) => string }).default(ajv, validate)
       : (standaloneCode as unknown as (a: Ajv, v: ValidateFunction) => string)(ajv, validate);
-    for (const [call, inline] of Object.entries(RUNTIME_HELPERS)) code = code.split(call).join(inline);
-    if (code.includes("require(")) return validate; // a helper we do not inline: keep it uncached
+    const inlined = inlineAjvRuntime(code);
+    if (inlined === undefined) return validate; // a helper we do not inline: keep it uncached
+    code = inlined;
     mkdirSync(cacheDir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, code);
