@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import standaloneCode from "ajv/dist/standalone/index.js";
 import { ALLOY_KEYWORD_DEFINITIONS } from "../dist/src/ajv.js";
-import { MANIFEST_SCHEMA } from "../dist/src/manifest-schema.js";
+import { MANIFEST_SCHEMA } from "../dist/src/manifest-schema-def.js";
 import { inlineAjvRuntime } from "../dist/src/validator-cache.js";
 
 const DRAFT07 = "http://json-schema.org/draft-07/schema";
