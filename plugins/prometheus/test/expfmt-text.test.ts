@@ -6,9 +6,11 @@ import { conformancePath } from "@ingot/testkit";
 import {
   acceptHeader,
   createParser,
+  DEFAULT_SCRAPE_PROTOCOLS,
   formatFromContentType,
   formatGoFloat,
   PromTextParser,
+  SCRAPE_PROTOCOLS,
 } from "../src/expfmt/index.js";
 import { collect, parseFailure } from "./expfmt-helpers.js";
 
@@ -203,20 +205,37 @@ describe("expfmt: Prometheus text 0.0.4", () => {
 });
 
 describe("expfmt: content negotiation", () => {
-  it("builds Prometheus's Accept header", () => {
+  it("builds Prometheus 3's Accept header", () => {
+    // Alloy's default scrape_protocols: the 1.0.0 text formats ask for underscore escaping.
     assert.equal(
-      acceptHeader(["OpenMetricsText1.0.0", "OpenMetricsText0.0.1", "PrometheusText0.0.4"]),
-      "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4," +
+      acceptHeader(),
+      "application/openmetrics-text;version=1.0.0;escaping=underscores;q=0.6," +
+        "application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=underscores;q=0.4," +
         "text/plain;version=0.0.4;q=0.3,*/*;q=0.2",
     );
+    assert.deepEqual(DEFAULT_SCRAPE_PROTOCOLS, [
+      "OpenMetricsText1.0.0",
+      "OpenMetricsText0.0.1",
+      "PrometheusText1.0.0",
+      "PrometheusText0.0.4",
+    ]);
     assert.equal(
       acceptHeader(["PrometheusProto", "OpenMetricsText1.0.0", "OpenMetricsText0.0.1", "PrometheusText0.0.4"]),
-      "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.5," +
-        "application/openmetrics-text;version=1.0.0;q=0.4,application/openmetrics-text;version=0.0.1;q=0.3," +
-        "text/plain;version=0.0.4;q=0.2,*/*;q=0.1",
+      "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.6," +
+        "application/openmetrics-text;version=1.0.0;escaping=underscores;q=0.5," +
+        "application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2",
     );
-    assert.throws(() => acceptHeader(["Foo"]), /unknown scrape protocol Foo/);
-    assert.throws(() => acceptHeader(["PrometheusProto", "PrometheusProto"]), /duplicated protocol/);
+    assert.equal(
+      acceptHeader(["PrometheusText1.0.0"], "allow-utf-8"),
+      "text/plain;version=1.0.0;escaping=allow-utf-8;q=0.6,*/*;q=0.5",
+    );
+    assert.deepEqual([...SCRAPE_PROTOCOLS].sort(), [
+      "OpenMetricsText0.0.1",
+      "OpenMetricsText1.0.0",
+      "PrometheusProto",
+      "PrometheusText0.0.4",
+      "PrometheusText1.0.0",
+    ]);
   });
 
   it("picks the format from the content type", () => {

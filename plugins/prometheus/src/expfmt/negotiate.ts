@@ -1,5 +1,5 @@
-// Content negotiation for scrapes, after Prometheus: the Accept header built from
-// scrape_protocols (scrape.acceptHeader) and the parser chosen by the response's
+// Content negotiation for scrapes, after Prometheus 3 and Alloy: the Accept header built
+// from scrape_protocols (scrape.acceptHeader) and the parser chosen by the response's
 // Content-Type (textparse.New).
 
 import { OpenMetricsParser, type OpenMetricsParserOptions } from "./openmetrics.js";
@@ -7,45 +7,46 @@ import type { ExpositionFormat, ExpositionParser } from "./parser.js";
 import { PromTextParser, type TextParserOptions } from "./promtext.js";
 import { ProtobufParser, type ProtobufParserOptions } from "./protobuf.js";
 
-/** Prometheus's ScrapeProtocolsHeaders: scrape_protocols value -> media type. */
+/**
+ * Media types of the scrape_protocols values (Prometheus 3's config.ScrapeProtocolsHeaders;
+ * Alloy's prometheus.scrape accepts the same five names).
+ */
 export const SCRAPE_PROTOCOL_HEADERS: Readonly<Record<string, string>> = {
   PrometheusProto: "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited",
   "PrometheusText0.0.4": "text/plain;version=0.0.4",
+  "PrometheusText1.0.0": "text/plain;version=1.0.0",
   "OpenMetricsText0.0.1": "application/openmetrics-text;version=0.0.1",
   "OpenMetricsText1.0.0": "application/openmetrics-text;version=1.0.0",
 };
+
+/** The scrape_protocols names. */
+export const SCRAPE_PROTOCOLS: readonly string[] = Object.keys(SCRAPE_PROTOCOL_HEADERS);
 
 /** Alloy's default scrape_protocols. */
 export const DEFAULT_SCRAPE_PROTOCOLS: readonly string[] = [
   "OpenMetricsText1.0.0",
   "OpenMetricsText0.0.1",
+  "PrometheusText1.0.0",
   "PrometheusText0.0.4",
 ];
 
-/** Validates scrape_protocols as Prometheus does: known names, no duplicates. */
-export function validateScrapeProtocols(protocols: readonly string[]): void {
-  if (protocols.length === 0) throw new Error("scrape_protocols cannot be empty");
-  const seen = new Set<string>();
-  for (const p of protocols) {
-    if (!(p in SCRAPE_PROTOCOL_HEADERS)) {
-      throw new Error(
-        `unknown scrape protocol ${p}, supported: ${Object.keys(SCRAPE_PROTOCOL_HEADERS).sort().join(", ")}`,
-      );
-    }
-    if (seen.has(p)) throw new Error(`duplicated protocol in scrape_protocols, got [${protocols.join(" ")}]`);
-    seen.add(p);
-  }
-}
-
 /**
- * The Accept header for a scrape, as Prometheus's acceptHeader: each protocol in order
- * with descending q weights starting at 0.<n+1> (n known protocols), then `*\/*`.
+ * The Accept header for a scrape, as Prometheus 3's acceptHeader: each protocol in order
+ * with descending q weights starting at 0.<n+1> (n known protocols), the 1.0.0 text
+ * formats with the metric name escaping scheme (`underscores`), then `*\/*`. The names
+ * are validated by the component's schema (an enum) before they get here.
  */
-export function acceptHeader(protocols: readonly string[] = DEFAULT_SCRAPE_PROTOCOLS): string {
-  validateScrapeProtocols(protocols);
-  let weight = Object.keys(SCRAPE_PROTOCOL_HEADERS).length + 1;
+export function acceptHeader(
+  protocols: readonly string[] = DEFAULT_SCRAPE_PROTOCOLS,
+  escaping = "underscores",
+): string {
   const vals: string[] = [];
-  for (const p of protocols) vals.push(`${SCRAPE_PROTOCOL_HEADERS[p]};q=0.${weight--}`);
+  let weight = SCRAPE_PROTOCOLS.length + 1;
+  for (const p of protocols) {
+    let v = SCRAPE_PROTOCOL_HEADERS[p] as string;
+    if (p === "PrometheusText1.0.0" || p === "OpenMetricsText1.0.0") v += `;escaping=${escaping}`;
+    vals.push(`${v};q=0.${weight--}`);
+  }
   vals.push(`*/*;q=0.${weight}`);
   return vals.join(",");
 }

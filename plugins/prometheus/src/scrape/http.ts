@@ -6,35 +6,12 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import zlib from "node:zlib";
+import { acceptHeader } from "../expfmt/negotiate.js";
 import type { ScrapeArguments } from "./args.js";
 
 export class ScrapeError extends Error {}
 
 export const BODY_SIZE_LIMIT_ERROR = "body size limit exceeded";
-
-/** Content-Type headers of the scrape protocols (Prometheus's config.ScrapeProtocolsHeaders). */
-const PROTOCOL_HEADERS: Record<string, string> = {
-  PrometheusProto: "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited",
-  "PrometheusText0.0.4": "text/plain;version=0.0.4",
-  "PrometheusText1.0.0": "text/plain;version=1.0.0",
-  "OpenMetricsText0.0.1": "application/openmetrics-text;version=0.0.1",
-  "OpenMetricsText1.0.0": "application/openmetrics-text;version=1.0.0",
-};
-export const SCRAPE_PROTOCOLS = Object.keys(PROTOCOL_HEADERS);
-
-/** The Accept header for a protocol preference list (Prometheus's acceptHeader, underscore escaping). */
-export function acceptHeader(protocols: readonly string[]): string {
-  const vals: string[] = [];
-  let weight = SCRAPE_PROTOCOLS.length + 1;
-  for (const p of protocols) {
-    let v = PROTOCOL_HEADERS[p] as string;
-    if (p === "PrometheusText1.0.0" || p === "OpenMetricsText1.0.0") v += ";escaping=underscores";
-    vals.push(`${v};q=0.${weight}`);
-    weight--;
-  }
-  vals.push(`*/*;q=0.${weight}`);
-  return vals.join(",");
-}
 
 export const USER_AGENT = "Ingot/0.1.0";
 
