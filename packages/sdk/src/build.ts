@@ -17,6 +17,12 @@ export interface BuildPluginOptions {
   outfile?: string;
   /** Modules left to node_modules. Default: package.json dependencies except @ingot/sdk. */
   external?: string[];
+  /**
+   * More bundles built with the same settings, e.g. a worker_threads entry the plugin
+   * starts with `new Worker(new URL("./worker.js", import.meta.url))`: put its outfile
+   * next to the main bundle (and list it in package.json "files"). Paths relative to root.
+   */
+  extraEntries?: { entry: string; outfile: string }[];
 }
 
 /** Builds a plugin package; returns the manifest it wrote (or found). */
@@ -27,23 +33,40 @@ export async function buildPlugin(options: BuildPluginOptions): Promise<PluginMa
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
   // Loaded only here: plugins never pay for esbuild at run time.
   const { build } = await import("esbuild");
+  const bundles = [{ entry: options.entry ?? "dist/src/index.js", outfile }, ...(options.extraEntries ?? [])];
+  await Promise.all(
+    bundles.map((b) => bundle(build, root, b.entry, b.outfile, options.external ?? defaultExternal(pkg))),
+  );
+  return manifest;
+}
+
+function defaultExternal(pkg: { dependencies?: Record<string, string> }): string[] {
+  return Object.keys(pkg.dependencies ?? {}).filter((d) => d !== "@ingot/sdk");
+}
+
+async function bundle(
+  build: typeof import("esbuild").build,
+  root: string,
+  entry: string,
+  outfile: string,
+  external: string[],
+): Promise<void> {
   await build({
     absWorkingDir: root,
-    entryPoints: [options.entry ?? "dist/src/index.js"],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: "node",
     format: "esm",
     target: "node20",
     sourcemap: true,
-    external: options.external ?? Object.keys(pkg.dependencies ?? {}).filter((d) => d !== "@ingot/sdk"),
+    external,
     logLevel: "warning",
     // Bundled CommonJS code may require() Node's built-ins; an ES module has no require.
     banner: {
       js: "import { createRequire as __ingotRequire } from 'node:module'; const require = __ingotRequire(import.meta.url);",
     },
   });
-  return manifest;
 }
 
 /**

@@ -5,6 +5,7 @@ import { type ComponentContext, defineComponent, formatDuration, hashLabels, lab
 import type { ScrapeArguments } from "./args.js";
 import { ScrapeClient, validateHttpArgs } from "./http.js";
 import { type LoopShared, ScrapeLoop } from "./loop.js";
+import { newClientId, scrapeWorkerPool } from "./pool.js";
 import { resolveTarget } from "./targets.js";
 
 export type { ScrapeArguments } from "./args.js";
@@ -52,12 +53,16 @@ export const scrapeComponent = defineComponent<ScrapeArguments, Record<string, n
     let args = normalize(rawArgs);
     validate(args, jobOf(args));
     const seed = hashLabels(["hostname", hostname()]);
+    // Scrape workers (pool.ts), or undefined to scrape on the main thread.
+    const pool = scrapeWorkerPool();
     let shared: LoopShared = {
       args,
       client: new ScrapeClient(args),
       receivers: args.forward_to,
       forcedError: undefined,
       seed,
+      pool,
+      cid: newClientId(),
     };
     const loops = new Map<string, ScrapeLoop>();
     let dropped: { labels: Record<string, string>; error: string }[] = [];
@@ -123,8 +128,14 @@ export const scrapeComponent = defineComponent<ScrapeArguments, Record<string, n
         receivers: next.forward_to,
         forcedError: undefined,
         seed,
+        pool,
+        cid: sameHttp ? old.cid : newClientId(),
       };
-      if (!sameHttp) setTimeout(() => old.client.close(), next.scrape_timeout + 1000).unref();
+      if (!sameHttp)
+        setTimeout(() => {
+          (old.client as ScrapeClient).close();
+          if (old.cid !== undefined) pool?.dropClient(old.cid);
+        }, next.scrape_timeout + 1000).unref();
     };
     apply(rawArgs);
     ctx.setHealth("healthy", "started scrape manager");
@@ -141,7 +152,8 @@ export const scrapeComponent = defineComponent<ScrapeArguments, Record<string, n
         // Shutdown or removal: stop without staleness markers, as Prometheus on shutdown.
         await Promise.all([...loops.values()].map((l) => l.stop(false)));
         loops.clear();
-        shared.client.close();
+        (shared.client as ScrapeClient).close();
+        if (shared.cid !== undefined) pool?.dropClient(shared.cid);
       },
       async update(next: ScrapeArguments) {
         apply(next);
