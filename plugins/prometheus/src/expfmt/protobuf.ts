@@ -6,6 +6,7 @@
 // entry (plus the classic series when classicHistograms is set). Nothing is decoded
 // before it is needed: the family's metrics are kept as byte ranges.
 import type { Labels, MetricType, NativeHistogram } from "@ingot/sdk";
+import { WireReader } from "../protowire/reader.js";
 import { asBuffer, type Bytes, formatOpenMetricsFloat, isValidUtf8 } from "./bytes.js";
 import { type Entry, type Exemplar, type ExpositionParser, ParseError } from "./parser.js";
 
@@ -28,88 +29,35 @@ function legacyLabelName(b: Bytes, s: number, e: number): boolean {
   return true;
 }
 
-class Reader {
-  pos = 0;
-  constructor(
-    readonly b: Bytes,
-    public end: number,
-  ) {}
-  varint(): number {
-    const b = this.b;
-    let x = 0;
-    let mul = 1;
-    for (let k = 0; k < 10; k++) {
-      if (this.pos >= this.end) throw new Error("unexpected end of varint");
-      const c = b[this.pos++] as number;
-      x += (c & 0x7f) * mul;
-      if (c < 0x80) return x;
-      mul *= 128;
-    }
-    throw new Error("varint overflow");
-  }
-  skip(wire: number): void {
-    switch (wire) {
-      case 0:
-        this.varint();
-        return;
-      case 1:
-        this.pos += 8;
-        break;
-      case 2: {
-        const n = this.varint();
-        this.pos += n;
-        break;
-      }
-      case 5:
-        this.pos += 4;
-        break;
-      default:
-        throw new Error(`unsupported wire type ${wire}`);
-    }
-    if (this.pos > this.end) throw new Error("field exceeds its message");
-  }
-  double(): number {
-    if (this.pos + 8 > this.end) throw new Error("unexpected end of double");
-    const v = this.b.readDoubleLE(this.pos);
-    this.pos += 8;
-    return v;
-  }
-  /** Length of a length-delimited field; leaves pos at its start. */
-  len(): number {
-    const n = this.varint();
-    if (this.pos + n > this.end) throw new Error("field exceeds its message");
-    return n;
-  }
-}
+const parseError = (message: string) => new ParseError(message);
 
-function zigzag(n: number): number {
-  // n < 2^53 here; (n >>> 1) ^ -(n & 1) for larger than 32 bits.
-  return n % 2 === 1 ? -(n + 1) / 2 : n / 2;
-}
-
-/** Reads a google.protobuf.Timestamp message b[s, e) as ms. */
-function timestampMs(b: Bytes, s: number, e: number): number {
-  const r = new Reader(b, e);
+/** Reads a google.protobuf.Timestamp message [s, e) as ms (with r, whose position it restores). */
+function timestampMs(r: WireReader, s: number, e: number): number {
+  const pos = r.pos;
+  const end = r.end;
   r.pos = s;
+  r.end = e;
   let sec = 0;
   let nanos = 0;
   while (r.pos < e) {
-    const tag = r.varint();
-    if (tag === 8) {
-      sec = r.varint();
-      if (sec >= 2 ** 63) sec -= 2 ** 64;
-    } else if (tag === 16) nanos = r.varint();
+    const tag = r.uvarint();
+    if (tag === 8) sec = r.int64();
+    else if (tag === 16) nanos = r.uvarint();
     else r.skip(tag & 7);
   }
+  r.pos = pos;
+  r.end = end;
   return sec * 1000 + Math.trunc(nanos / 1e6);
 }
 
 export class ProtobufParser implements ExpositionParser {
   private readonly b: Bytes;
-  private readonly r: Reader;
-  private readonly mr: Reader;
-  private readonly vr: Reader;
-  private readonly lr: Reader;
+  private readonly r: WireReader; // families
+  private readonly mr: WireReader; // a family's metric
+  private readonly vr: WireReader; // a metric's value
+  private readonly lr: WireReader; // a label pair
+  private readonly sr: WireReader; // a histogram bucket or span
+  private readonly xr: WireReader; // an exemplar, a timestamp
   private readonly classic: boolean;
   private state: Entry | "start" = "start";
   // Family.
@@ -157,10 +105,12 @@ export class ProtobufParser implements ExpositionParser {
 
   constructor(body: Uint8Array, options: ProtobufParserOptions = {}) {
     this.b = asBuffer(body);
-    this.r = new Reader(this.b, this.b.length);
-    this.mr = new Reader(this.b, 0);
-    this.vr = new Reader(this.b, 0);
-    this.lr = new Reader(this.b, 0);
+    this.r = new WireReader(this.b, 0, this.b.length, parseError);
+    this.mr = this.r.sub(0, 0);
+    this.vr = this.r.sub(0, 0);
+    this.lr = this.r.sub(0, 0);
+    this.sr = this.r.sub(0, 0);
+    this.xr = this.r.sub(0, 0);
     this.classic = options.classicHistograms === true;
   }
 
@@ -310,7 +260,7 @@ export class ProtobufParser implements ExpositionParser {
     let type = 0;
     this.nMetrics = 0;
     while (r.pos < end) {
-      const tag = r.varint();
+      const tag = r.uvarint();
       switch (tag) {
         case 10: {
           const l = r.len();
@@ -325,7 +275,7 @@ export class ProtobufParser implements ExpositionParser {
           break;
         }
         case 24:
-          type = r.varint();
+          type = r.uvarint();
           break;
         case 34: {
           const l = r.len();
@@ -399,8 +349,8 @@ export class ProtobufParser implements ExpositionParser {
     let valueE = -1;
     while (r.pos < e) {
       const tagStart = r.pos;
-      const tag = r.varint();
-      const field = Math.floor(tag / 8);
+      const tag = r.uvarint();
+      const field = tag >>> 3;
       const wire = tag & 7;
       if (field === 1 && wire === 2) {
         const l = r.len();
@@ -409,8 +359,7 @@ export class ProtobufParser implements ExpositionParser {
         r.pos += l;
         this.labelsEnd = r.pos;
       } else if (field === 6 && wire === 0) {
-        let t = r.varint();
-        if (t >= 2 ** 63) t -= 2 ** 64;
+        const t = r.int64();
         this.ts = t === 0 ? undefined : t;
       } else if (wire === 2 && field >= 2 && field <= 7) {
         const l = r.len();
@@ -433,7 +382,7 @@ export class ProtobufParser implements ExpositionParser {
     let vs = s;
     let ve = s;
     while (r.pos < e) {
-      const tag = r.varint();
+      const tag = r.uvarint();
       if (tag === 10) {
         const l = r.len();
         ns = r.pos;
@@ -472,7 +421,7 @@ export class ProtobufParser implements ExpositionParser {
     const t = this.type;
     if (t === "gauge" || t === "unknown" || t === "counter") {
       while (r.pos < e) {
-        const tag = r.varint();
+        const tag = r.uvarint();
         if (tag === 9) this.simple = r.double();
         else if (tag === 18 && t === "counter") {
           const l = r.len();
@@ -488,8 +437,8 @@ export class ProtobufParser implements ExpositionParser {
     }
     if (t === "summary") {
       while (r.pos < e) {
-        const tag = r.varint();
-        if (tag === 8) this.count = r.varint();
+        const tag = r.uvarint();
+        if (tag === 8) this.count = r.uvarint();
         else if (tag === 17) this.sum = r.double();
         else if (tag === 26) {
           const l = r.len();
@@ -497,7 +446,7 @@ export class ProtobufParser implements ExpositionParser {
           let q = 0;
           let v = 0;
           while (r.pos < qe) {
-            const qt = r.varint();
+            const qt = r.uvarint();
             if (qt === 9) q = r.double();
             else if (qt === 17) v = r.double();
             else r.skip(qt & 7);
@@ -527,12 +476,12 @@ export class ProtobufParser implements ExpositionParser {
     const pCounts: number[] = [];
     const nCounts: number[] = [];
     while (r.pos < e) {
-      const tag = r.varint();
-      const field = Math.floor(tag / 8);
+      const tag = r.uvarint();
+      const field = tag >>> 3;
       const wire = tag & 7;
       switch (field) {
         case 1:
-          this.count = r.varint();
+          this.count = r.uvarint();
           break;
         case 4:
           this.countFloat = r.double();
@@ -553,13 +502,13 @@ export class ProtobufParser implements ExpositionParser {
           break;
         }
         case 5:
-          schema = zigzag(r.varint());
+          schema = r.svarint();
           break;
         case 6:
           zt = r.double();
           break;
         case 7:
-          zc = r.varint();
+          zc = r.uvarint();
           break;
         case 8:
           zcf = r.double();
@@ -616,16 +565,17 @@ export class ProtobufParser implements ExpositionParser {
   }
 
   private readBucket(s: number, e: number): void {
-    const r = new Reader(this.b, e);
+    const r = this.sr;
     r.pos = s;
+    r.end = e;
     let cc = 0;
     let ccf = 0;
     let ub = 0;
     let exS = -1;
     let exE = -1;
     while (r.pos < e) {
-      const tag = r.varint();
-      if (tag === 8) cc = r.varint();
+      const tag = r.uvarint();
+      if (tag === 8) cc = r.uvarint();
       else if (tag === 33) ccf = r.double();
       else if (tag === 17) ub = r.double();
       else if (tag === 26) {
@@ -650,14 +600,15 @@ export class ProtobufParser implements ExpositionParser {
   }
 
   private readSpan(s: number, e: number): { offset: number; length: number } {
-    const r = new Reader(this.b, e);
+    const r = this.sr;
     r.pos = s;
+    r.end = e;
     let offset = 0;
     let length = 0;
     while (r.pos < e) {
-      const tag = r.varint();
-      if (tag === 8) offset = zigzag(r.varint());
-      else if (tag === 16) length = r.varint();
+      const tag = r.uvarint();
+      if (tag === 8) offset = r.svarint();
+      else if (tag === 16) length = r.uvarint();
       else r.skip(tag & 7);
     }
     return { offset, length };
@@ -736,20 +687,21 @@ export class ProtobufParser implements ExpositionParser {
 
   private decodeExemplar(s: number, e: number): Exemplar {
     const b = this.b;
-    const r = new Reader(b, e);
+    const r = this.xr;
     r.pos = s;
+    r.end = e;
     const pairs: string[] = [];
     let value = 0;
     let timestamp: number | undefined;
     while (r.pos < e) {
-      const tag = r.varint();
+      const tag = r.uvarint();
       if (tag === 10) {
         const l = r.len();
         const pe = r.pos + l;
         let name = "";
         let val = "";
         while (r.pos < pe) {
-          const t = r.varint();
+          const t = r.uvarint();
           if (t === 10 || t === 18) {
             const sl = r.len();
             const str = b.utf8Slice(r.pos, r.pos + sl);
@@ -762,7 +714,7 @@ export class ProtobufParser implements ExpositionParser {
       } else if (tag === 17) value = r.double();
       else if (tag === 26) {
         const l = r.len();
-        timestamp = timestampMs(b, r.pos, r.pos + l);
+        timestamp = timestampMs(this.sr, r.pos, r.pos + l);
         r.pos += l;
       } else r.skip(tag & 7);
     }
@@ -771,7 +723,7 @@ export class ProtobufParser implements ExpositionParser {
 
   createdTimestamp(): number | undefined {
     if (this.ctS < 0) return undefined;
-    return timestampMs(this.b, this.ctS, this.ctE);
+    return timestampMs(this.xr, this.ctS, this.ctE);
   }
 
   metricFamily(): string {
@@ -806,12 +758,12 @@ function typeField(t: MetricType): number {
   }
 }
 
-function readRepeated(r: Reader, wire: number, out: number[], sint: boolean): void {
+function readRepeated(r: WireReader, wire: number, out: number[], sint: boolean): void {
   if (wire === 2) {
     const l = r.len();
     const e = r.pos + l;
-    while (r.pos < e) out.push(sint ? zigzag(r.varint()) : r.double());
-  } else if (sint && wire === 0) out.push(zigzag(r.varint()));
+    while (r.pos < e) out.push(sint ? r.svarint() : r.double());
+  } else if (sint && wire === 0) out.push(r.svarint());
   else if (!sint && wire === 1) out.push(r.double());
   else r.skip(wire);
 }

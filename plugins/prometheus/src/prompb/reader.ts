@@ -11,135 +11,13 @@ import {
   type NativeHistogram,
   type SeriesTable,
 } from "@ingot/sdk";
-
-const TWO32 = 4294967296;
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+import { WireReader } from "../protowire/reader.js";
 
 export class ProtoError extends Error {
   override name = "ProtoError";
 }
 
-/** A cursor over protobuf bytes. */
-export class ProtoReader {
-  buf: Uint8Array;
-  pos: number;
-  end: number;
-  private view: DataView;
-
-  constructor(buf: Uint8Array, pos = 0, end = buf.length) {
-    this.buf = buf;
-    this.pos = pos;
-    this.end = end;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  }
-
-  uvarint(): number {
-    const buf = this.buf;
-    let p = this.pos;
-    if (p >= this.end) throw new ProtoError("truncated varint");
-    let b = buf[p++] as number;
-    if (b < 128) {
-      this.pos = p;
-      return b;
-    }
-    let v = b & 127;
-    let shift = 7;
-    let mul = 128;
-    for (;;) {
-      if (p >= this.end) throw new ProtoError("truncated varint");
-      b = buf[p++] as number;
-      if (shift < 28) v |= (b & 127) << shift;
-      else v += (b & 127) * mul;
-      if (b < 128) break;
-      shift += 7;
-      mul *= 128;
-      if (shift > 63) throw new ProtoError("varint overflows 64 bits");
-    }
-    this.pos = p;
-    return shift < 28 ? v >>> 0 : v;
-  }
-
-  /** An int64 varint as a number (negative values decoded from two's complement). */
-  int64(): number {
-    const start = this.pos;
-    const v = this.uvarint();
-    if (this.pos - start === 10) {
-      // Negative: recompute from the words.
-      let lo = 0;
-      let hi = 0;
-      const buf = this.buf;
-      for (let i = 0; i < 4; i++) lo |= ((buf[start + i] as number) & 127) << (7 * i);
-      lo |= ((buf[start + 4] as number) & 15) << 28;
-      hi = ((buf[start + 4] as number) & 127) >> 4;
-      for (let i = 5; i < 10; i++) hi |= ((buf[start + i] as number) & 127) << (7 * (i - 5) + 3);
-      lo >>>= 0;
-      hi >>>= 0;
-      if (hi & 0x80000000) {
-        // -(~x + 1)
-        const nlo = ~lo >>> 0;
-        const nhi = ~hi >>> 0;
-        return -(nhi * TWO32 + nlo + 1);
-      }
-      return hi * TWO32 + lo;
-    }
-    return v;
-  }
-
-  svarint(): number {
-    const v = this.uvarint();
-    return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
-  }
-
-  double(): number {
-    if (this.pos + 8 > this.end) throw new ProtoError("truncated double");
-    const v = this.view.getFloat64(this.pos, true);
-    this.pos += 8;
-    return v;
-  }
-
-  len(): number {
-    const n = this.uvarint();
-    if (this.pos + n > this.end) throw new ProtoError("length exceeds message");
-    return n;
-  }
-
-  string(): string {
-    const n = this.len();
-    const s = this.pos;
-    this.pos += n;
-    let ascii = n < 64;
-    const buf = this.buf;
-    if (ascii) for (let i = s; i < s + n; i++) if ((buf[i] as number) > 127) ascii = false;
-    if (ascii) return String.fromCharCode.apply(null, buf.subarray(s, s + n) as unknown as number[]);
-    try {
-      return utf8.decode(buf.subarray(s, s + n));
-    } catch {
-      throw new ProtoError("invalid UTF-8 in string");
-    }
-  }
-
-  skip(wire: number): void {
-    switch (wire) {
-      case 0:
-        this.uvarint();
-        break;
-      case 1:
-        this.pos += 8;
-        break;
-      case 2: {
-        const n = this.len();
-        this.pos += n;
-        break;
-      }
-      case 5:
-        this.pos += 4;
-        break;
-      default:
-        throw new ProtoError(`unsupported wire type ${wire}`);
-    }
-    if (this.pos > this.end) throw new ProtoError("truncated field");
-  }
-}
+const protoError = (message: string) => new ProtoError(message);
 
 const TYPES: MetricType[] = [
   "unknown",
@@ -185,7 +63,7 @@ export class WriteRequestDecoder {
   /** Appends the request's data to the builder. Throws ProtoError on malformed input. */
   decode(buf: Uint8Array, builder: MetricsBatchBuilder): DecodeStats {
     const stats: DecodeStats = { samples: 0, exemplars: 0, histograms: 0, metadata: 0 };
-    const r = new ProtoReader(buf);
+    const r = new WireReader(buf, 0, buf.length, protoError);
     while (r.pos < r.end) {
       const key = r.uvarint();
       const field = key >>> 3;
@@ -198,7 +76,7 @@ export class WriteRequestDecoder {
       } else if (field === 3 && wire === 2) {
         const n = r.len();
         const end = r.pos + n;
-        builder.addMetadata(metadata(new ProtoReader(buf, r.pos, end)));
+        builder.addMetadata(metadata(r.sub(r.pos, end)));
         stats.metadata++;
         r.pos = end;
       } else r.skip(wire);
@@ -207,7 +85,7 @@ export class WriteRequestDecoder {
     return stats;
   }
 
-  private timeSeries(r: ProtoReader, end: number, builder: MetricsBatchBuilder, stats: DecodeStats): void {
+  private timeSeries(r: WireReader, end: number, builder: MetricsBatchBuilder, stats: DecodeStats): void {
     // First pass: find the span of the label fields (contiguous in practice; if not,
     // they are decoded one by one).
     const start = r.pos;
@@ -298,7 +176,7 @@ export class WriteRequestDecoder {
   private decodeLabels(buf: Uint8Array, s: number, e: number): Labels {
     const pairs = this.pairs;
     pairs.length = 0;
-    const r = new ProtoReader(buf, s, e);
+    const r = new WireReader(buf, s, e, protoError);
     let sorted = true;
     while (r.pos < e) {
       const key = r.uvarint();
@@ -308,7 +186,7 @@ export class WriteRequestDecoder {
       }
       const n = r.len();
       const lend = r.pos + n;
-      const l = new ProtoReader(buf, r.pos, lend);
+      const l = r.sub(r.pos, lend);
       let name = "";
       let value = "";
       while (l.pos < lend) {
@@ -325,7 +203,7 @@ export class WriteRequestDecoder {
     return sorted ? pairs.slice() : labelsFromPairs(pairs);
   }
 
-  private exemplar(r: ProtoReader, ref: number, builder: MetricsBatchBuilder): void {
+  private exemplar(r: WireReader, ref: number, builder: MetricsBatchBuilder): void {
     const pairs = this.exLabels;
     pairs.length = 0;
     let v = 0;
@@ -335,7 +213,7 @@ export class WriteRequestDecoder {
       if (k === 0x0a) {
         const n = r.len();
         const lend = r.pos + n;
-        const l = new ProtoReader(r.buf, r.pos, lend);
+        const l = r.sub(r.pos, lend);
         let name = "";
         let value = "";
         while (l.pos < lend) {
@@ -354,7 +232,7 @@ export class WriteRequestDecoder {
   }
 }
 
-function metadata(r: ProtoReader): MetricMetadata {
+function metadata(r: WireReader): MetricMetadata {
   const m: MetricMetadata = { family: "", type: "unknown", help: "", unit: "" };
   while (r.pos < r.end) {
     const k = r.uvarint();
@@ -368,7 +246,7 @@ function metadata(r: ProtoReader): MetricMetadata {
 }
 
 /** Decodes a prometheus.Histogram body into [timestamp, histogram] with absolute bucket counts. */
-export function histogram(r: ProtoReader): [number, NativeHistogram] {
+export function histogram(r: WireReader): [number, NativeHistogram] {
   const h: NativeHistogram = {
     count: 0,
     sum: 0,
@@ -455,7 +333,7 @@ export function histogram(r: ProtoReader): [number, NativeHistogram] {
   return [ts, h];
 }
 
-function span(r: ProtoReader): { offset: number; length: number } {
+function span(r: WireReader): { offset: number; length: number } {
   const n = r.len();
   const end = r.pos + n;
   const s = { offset: 0, length: 0 };
@@ -469,10 +347,10 @@ function span(r: ProtoReader): { offset: number; length: number } {
   return s;
 }
 
-function packed(r: ProtoReader, out: number[], zigzag: boolean): void {
+function packed(r: WireReader, out: number[], zigzag: boolean): void {
   const n = r.len();
   const end = r.pos + n;
   if (zigzag) while (r.pos < end) out.push(r.svarint());
   else while (r.pos < end) out.push(r.double());
-  if (r.pos !== end) throw new ProtoError("bad packed field");
+  if (r.pos !== end) throw r.error("bad packed field");
 }
