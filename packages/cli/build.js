@@ -1,42 +1,75 @@
-// Bundles the CLI into one ESM file (dist/ingot.js) with esbuild. The version comes
+// Bundles the CLI into one CommonJS file (dist/ingot.cjs) with esbuild: CommonJS so that
+// bin/ingot.js can compile it with vm.Script and V8's code cache (startup time; Node 20
+// has no code cache for ES modules). The version comes
 // from this package's package.json. fastify, prom-client and ajv are bundled; plugins
 // are not (the runtime discovers and imports them at run time).
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { build } from "esbuild";
 
 const here = new URL(".", import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL("package.json", here), "utf8"));
-const outfile = new URL("dist/ingot.js", here).pathname;
+const outfile = new URL("dist/ingot.cjs", here).pathname;
+
+// The workspace packages and fastify each have their own copy of semver in node_modules
+// (same major, 7.8.x); bundling one copy saves parsing and initialising three more.
+const requireHere = createRequire(new URL("package.json", here));
+const oneSemver = {
+  name: "one-semver",
+  setup(b) {
+    b.onResolve({ filter: /^semver(\/.*)?$/ }, (args) => ({ path: requireHere.resolve(args.path) }));
+  },
+};
 
 const result = await build({
+  plugins: [oneSemver],
   absWorkingDir: new URL(".", here).pathname,
   entryPoints: ["dist/src/main.js"],
   outfile,
   bundle: true,
   platform: "node",
-  format: "esm",
+  format: "cjs",
   target: "node20",
   sourcemap: true,
   // Smaller source parses faster: startup time to /-/ready is a goal. Internal-error
   // stacks are mapped back through the source map (main.ts).
   minifyWhitespace: true,
   minifySyntax: true,
-  minifyIdentifiers: true,
+  // INGOT_BUNDLE_NAMES=1 keeps the names, for CPU profiles (docs/benchmarks.md).
+  minifyIdentifiers: process.env.INGOT_BUNDLE_NAMES !== "1",
   // Heavy clients the runtime imports lazily (import.git, import.s3, the S3 registry
   // storage): left to node_modules so that startup never parses them.
   external: ["isomorphic-git", "isomorphic-git/*", "@aws-sdk/client-s3"],
   logLevel: "warning",
   write: false,
-  define: { __INGOT_VERSION__: JSON.stringify(pkg.version) },
-  banner: {
-    js: "import { createRequire as __ingotCreateRequire } from 'node:module'; const require = __ingotCreateRequire(import.meta.url);",
-  },
+  // import.meta.url of every bundled module is the bundle's URL, as in an ESM bundle:
+  // bin/ingot.js passes it as a parameter of the function the bundle is wrapped in.
+  define: { __INGOT_VERSION__: JSON.stringify(pkg.version), "import.meta.url": "__ingotImportMetaUrl" },
 });
 
-// Written under temporary names and renamed, so a concurrent reader (tests build the
-// bundle on demand) never sees a half-written file.
+// import() in a script compiled from V8's code cache fails on Node 20 ("A dynamic
+// import callback was not specified": the cache loses the script's host-defined
+// options). So every import() of the bundle (plugin entry modules, the lazily loaded
+// clients above) calls __ingotImport instead, a parameter bin/ingot.js passes:
+// `(specifier) => import(specifier)` in that ES module. Minified output has import( only
+// as the keyword here; a string holding "import(" would be rewritten too, so the build
+// refuses one that is not preceded by what precedes an expression.
+const dynamicImport = /(?<![\w$.])import\(/g;
 for (const file of result.outputFiles) {
+  let text = file.text;
+  if (file.path === outfile) {
+    for (const m of text.matchAll(dynamicImport)) {
+      if (!/(?:[=(,;:!&|?{}[]|\bawait |\breturn )$/.test(text.slice(Math.max(0, m.index - 7), m.index))) {
+        throw new Error(
+          `build.js: unexpected "import(" in the bundle: ...${text.slice(m.index - 40, m.index + 40)}...`,
+        );
+      }
+    }
+    text = text.replace(dynamicImport, "__ingotImport(");
+  }
+  // Written under temporary names and renamed, so a concurrent reader (tests build the
+  // bundle on demand) never sees a half-written file.
   const tmp = `${file.path}.${process.pid}.tmp`;
-  writeFileSync(tmp, file.contents);
+  writeFileSync(tmp, text);
   renameSync(tmp, file.path);
 }

@@ -2,6 +2,7 @@
 // Runs the runtime benchmarks and prints a table and the results as JSON.
 //   node tools/bench/run.js [--only startup,graph] [--runs 10] [--graph-runs 7]
 //     [--reloads 20] [--components 1000] [--detector fsnotify|poll] [--json FILE]
+//     [--baseline path/to/other/bin/ingot.js]  (startup: another build, interleaved)
 // Needs a build first (`npm run build`): it runs packages/cli/bin/ingot.js and
 // imports @ingot/runtime.
 import { writeFileSync } from "node:fs";
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     components: { type: "string", default: "1000" },
     detector: { type: "string", default: "fsnotify" },
     json: { type: "string" },
+    baseline: { type: "string" },
   },
 });
 const only = new Set(values.only.split(","));
@@ -37,9 +39,15 @@ const results = {
 const rows = [];
 
 if (only.has("startup")) {
-  const s = await benchStartup({ runs: Number(values.runs), repoRoot });
+  const s = await benchStartup({
+    runs: Number(values.runs),
+    repoRoot,
+    baseline: values.baseline && resolve(values.baseline),
+  });
   results.startup = s;
   rows.push(["startup to /-/ready", s, TARGETS.startup_ms]);
+  if (s.baseline) rows.push(["  baseline build", s.baseline, TARGETS.startup_ms]);
+  rows.push(["  floor: node + http server", s.floor, TARGETS.startup_ms]);
 }
 if (only.has("graph")) {
   const g = await benchGraph({
@@ -54,11 +62,12 @@ if (only.has("graph")) {
   rows.push(["reload, one changed", g.reload, TARGETS.graph_reload_ms]);
 }
 
-const header = ["benchmark", "runs", "median ms", "min ms", "max ms", "target ms", "median/target"];
+const header = ["benchmark", "runs", "median ms", "p90 ms", "min ms", "max ms", "target ms", "median/target"];
 const table = rows.map(([name, s, target]) => [
   name,
   String(s.runs),
   s.median_ms.toFixed(1),
+  s.p90_ms === undefined ? "-" : s.p90_ms.toFixed(1),
   s.min_ms.toFixed(1),
   s.max_ms.toFixed(1),
   String(target),

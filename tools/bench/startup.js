@@ -2,16 +2,28 @@
 // <config>` to the first 200 from /-/ready. After each run it checks that every
 // first-party plugin was discovered (status ok in /api/v0/web/plugins), then stops
 // the process with SIGTERM.
+//
+// Two references are measured in the same window, interleaved with Ingot's runs (the
+// machine is shared and noisy): `floor`, a Node process that only starts an HTTP
+// server answering 200 (Node's own start plus the polling: no Ingot can beat it), and
+// optionally `baseline`, another build's bin (`--baseline path/to/bin.js`) run the same
+// way on its own --storage.path, to compare two builds run for run.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { summarize } from "./stats.js";
+import { round, summarize } from "./stats.js";
 
-/** @param {{ runs: number, repoRoot: string, timeoutMs?: number }} opts */
-export async function benchStartup({ runs, repoRoot, timeoutMs = 15_000 }) {
+/** summarize() plus the 90th percentile (nearest rank). */
+function stats(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return { ...summarize(xs), p90_ms: round(sorted[Math.max(0, Math.ceil(sorted.length * 0.9) - 1)]) };
+}
+
+/** @param {{ runs: number, repoRoot: string, baseline?: string, timeoutMs?: number }} opts */
+export async function benchStartup({ runs, repoRoot, baseline, timeoutMs = 15_000 }) {
   const dir = mkdtempSync(join(tmpdir(), "ingot-bench-startup-"));
   try {
     const secretFile = join(dir, "greeting.txt");
@@ -23,20 +35,36 @@ export async function benchStartup({ runs, repoRoot, timeoutMs = 15_000 }) {
         `local.file_match "files" {\n  path_targets = [{"__path__" = ${JSON.stringify(join(dir, "*.txt"))}}]\n}\n`,
     );
     const expected = firstPartyPlugins(repoRoot);
-    const times = [];
-    let coldMs = 0;
+    const subjects = [{ name: "ingot", bin: join(repoRoot, "packages/cli/bin/ingot.js"), storage: join(dir, "data") }];
+    if (baseline) subjects.push({ name: "baseline", bin: baseline, storage: join(dir, "data-baseline") });
+    const times = new Map(subjects.map((s) => [s.name, []]));
+    const cold = new Map();
+    const floor = [];
     // Every run restarts the same Ingot: one --storage.path, as a restart uses. The first
     // run is reported apart as cold_ms (empty storage: the schema validator cache is
     // filled; OS file cache cold); the median is over the restarts after it.
     for (let run = 0; run <= runs; run++) {
+      for (const subject of subjects) {
+        const port = await freePort();
+        const args = [subject.bin, "run", config, `--server.http.listen-addr=127.0.0.1:${port}`];
+        const storageFlag = `--storage.path=${subject.storage}`;
+        const { ms, plugins } = await startOnce({ args: [...args, storageFlag], cwd: repoRoot, port, timeoutMs });
+        const missing = expected.filter((name) => !plugins.some((p) => p.name === name && p.status === "ok"));
+        if (missing.length > 0)
+          throw new Error(`${subject.name}: first-party plugins not discovered: ${missing.join(", ")}`);
+        if (run > 0) times.get(subject.name).push(ms);
+        else cold.set(subject.name, ms);
+      }
       const port = await freePort();
-      const { ms, plugins } = await startOnce({ repoRoot, config, port, storage: join(dir, "data"), timeoutMs });
-      const missing = expected.filter((name) => !plugins.some((p) => p.name === name && p.status === "ok"));
-      if (missing.length > 0) throw new Error(`first-party plugins not discovered: ${missing.join(", ")}`);
-      if (run > 0) times.push(ms);
-      else coldMs = ms;
+      const server = `require("node:http").createServer((q, s) => s.end("[]")).listen(${port}, "127.0.0.1")`;
+      const { ms } = await startOnce({ args: ["-e", server], cwd: repoRoot, port, timeoutMs });
+      if (run > 0) floor.push(ms);
     }
-    return { plugins: expected, cold_ms: Math.round(coldMs * 100) / 100, ...summarize(times) };
+    const result = { plugins: expected, cold_ms: round(cold.get("ingot")), ...stats(times.get("ingot")) };
+    result.floor = stats(floor);
+    if (baseline)
+      result.baseline = { bin: baseline, cold_ms: round(cold.get("baseline")), ...stats(times.get("baseline")) };
+    return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -57,19 +85,9 @@ function firstPartyPlugins(repoRoot) {
     .sort();
 }
 
-async function startOnce({ repoRoot, config, port, storage, timeoutMs }) {
+async function startOnce({ args, cwd, port, timeoutMs }) {
   const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      join(repoRoot, "packages/cli/bin/ingot.js"),
-      "run",
-      config,
-      `--server.http.listen-addr=127.0.0.1:${port}`,
-      `--storage.path=${storage}`,
-    ],
-    { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] },
-  );
+  const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (b) => {
     stderr += b;

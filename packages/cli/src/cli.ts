@@ -1,13 +1,6 @@
 // Command dispatch for `ingot`, shaped like Alloy's cobra CLI: `ingot <command> [flags]`,
 // errors printed as `Error: ...` on stderr with exit status 1, help on stdout.
 import { type FlagSpec, flagsHelp, UsageError } from "./args.js";
-import { fmtCommand } from "./cmd-fmt.js";
-import { modulesCommand } from "./cmd-modules.js";
-import { pluginsCommand } from "./cmd-plugins.js";
-import { publishCommand } from "./cmd-publish.js";
-import { registryCommand } from "./cmd-registry.js";
-import { runCommand } from "./cmd-run.js";
-import { validateCommand } from "./cmd-validate.js";
 import type { Command } from "./command.js";
 import { type CliIO, CommandError, defaultColor } from "./util.js";
 
@@ -17,14 +10,57 @@ declare const __INGOT_VERSION__: string | undefined;
 
 export const version: string = typeof __INGOT_VERSION__ === "string" ? __INGOT_VERSION__ : "0.0.0-dev";
 
-export const commands: readonly Command[] = [
-  fmtCommand,
-  modulesCommand,
-  pluginsCommand,
-  publishCommand,
-  registryCommand,
-  runCommand,
-  validateCommand,
+/**
+ * A subcommand as the root help lists it; `load` imports its module. Commands are
+ * imported only when run (or their help is asked for), so `ingot run` never loads nor
+ * initialises the registry client, tar, the scaffolder and the like (startup time).
+ * A test checks that name, aliases and short match the loaded command's.
+ */
+export interface CommandEntry {
+  name: string;
+  aliases: string[];
+  short: string;
+  load(): Promise<Command>;
+}
+
+export const commands: readonly CommandEntry[] = [
+  {
+    name: "fmt",
+    aliases: ["format"],
+    short: "Format a configuration file",
+    load: async () => (await import("./cmd-fmt.js")).fmtCommand,
+  },
+  {
+    name: "modules",
+    aliases: [],
+    short: "Refresh the pinned remote modules in ingot.lock",
+    load: async () => (await import("./cmd-modules.js")).modulesCommand,
+  },
+  {
+    name: "plugins",
+    aliases: [],
+    short: "List, install, remove and create plugins",
+    load: async () => (await import("./cmd-plugins.js")).pluginsCommand,
+  },
+  {
+    name: "publish",
+    aliases: [],
+    short: "Publish a plugin, plugin pack or module to a registry",
+    load: async () => (await import("./cmd-publish.js")).publishCommand,
+  },
+  {
+    name: "registry",
+    aliases: [],
+    short: "Run an Ingot registry",
+    load: async () => (await import("./cmd-registry.js")).registryCommand,
+  },
+  { name: "run", aliases: [], short: "Run Ingot", load: async () => (await import("./cmd-run.js")).runCommand },
+  {
+    name: "validate",
+    aliases: [],
+    short: "Validate a configuration file",
+    load: async () => (await import("./cmd-validate.js")).validateCommand,
+  },
 ];
 
 export function versionText(): string {
@@ -57,7 +93,7 @@ export function commandHelp(c: Command): string {
   return s;
 }
 
-function findCommand(name: string): Command | undefined {
+function findCommand(name: string): CommandEntry | undefined {
   return commands.find((c) => c.name === name || c.aliases.includes(name));
 }
 
@@ -93,7 +129,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
           io.stdout.write(`Unknown help topic ${JSON.stringify(rest)}\n${rootHelp()}`);
           return 0;
         }
-        io.stdout.write(commandHelp(c));
+        io.stdout.write(commandHelp(await c.load()));
         return 0;
       }
     }
@@ -103,11 +139,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(`Error: unknown command ${JSON.stringify(cmd)} for "ingot"\nRun 'ingot --help' for usage.\n`);
       return 1;
     }
+    const command = await c.load();
     if (wantsHelp(rest)) {
-      io.stdout.write(commandHelp(c));
+      io.stdout.write(commandHelp(command));
       return 0;
     }
-    return await c.run(rest, ioc);
+    return await command.run(rest, ioc);
   } catch (err) {
     if (err instanceof CommandError || err instanceof UsageError) {
       io.stderr.write(`Error: ${err.message}\n`);

@@ -18,6 +18,7 @@ import {
   storagePathFlag,
   stringFlag,
 } from "./runtime-flags.js";
+import { startupMark } from "./trace.js";
 import { type CliIO, CommandError, write } from "./util.js";
 
 /** How long components get to stop on SIGINT/SIGTERM. */
@@ -78,7 +79,9 @@ async function runRun(argv: string[], io: CliIO): Promise<number> {
 
   // Read before anything starts: a missing file fails at once.
   const sources = await readSources();
+  startupMark("sources-read");
   const runtime = await createRuntime(options);
+  startupMark("runtime-created");
 
   const printDiagnostics = (result: LoadResult, from: readonly ConfigSource[]) =>
     result.diagnostics.length > 0
@@ -101,6 +104,7 @@ async function runRun(argv: string[], io: CliIO): Promise<number> {
   }
 
   runtime.setHttpAddress(server.address);
+  startupMark("listening");
 
   let first: LoadResult;
   try {
@@ -110,12 +114,14 @@ async function runRun(argv: string[], io: CliIO): Promise<number> {
     await stopAll(server, runtime, logger);
     throw err;
   }
+  startupMark("loaded");
   await printDiagnostics(first, sources);
   if (!first.ok || hasErrors(first.diagnostics)) {
     await stopAll(server, runtime, logger);
     throw new CommandError("could not perform the initial load successfully");
   }
   logger.info("Ingot is ready", { addr: server.address, config: path ?? defaultConfigSource.name });
+  io.onStarted?.();
 
   return await waitForSignals(runtime, server, reload, logger, printDiagnostics);
 }

@@ -9,6 +9,8 @@ export interface CliIO {
   stdin: Readable;
   /** Whether diagnostics may be coloured (Alloy colours when stdout is a terminal). */
   color?: boolean;
+  /** Called once when a long-running command has started (`run`: the first load is done). */
+  onStarted?: () => void;
 }
 
 /** A failure reported as `Error: <message>` with exit code 1, like a cobra RunE error. */

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { repoRoot } from "@ingot/testkit";
 
 const cliDir = join(repoRoot, "packages", "cli");
-const bundle = join(cliDir, "dist", "ingot.js");
+const bundle = join(cliDir, "dist", "ingot.cjs");
 const inputs = [
   "packages/cli",
   "packages/syntax",

@@ -18,10 +18,13 @@ export interface RunningIngot {
 }
 
 /** Spawns `ingot <args>`; resolves once it prints the listen address, rejects if it exits first. */
-export function startIngot(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<RunningIngot> {
+export function startIngot(
+  args: string[],
+  opts: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<RunningIngot> {
   const proc = spawn(process.execPath, [bin, ...args], {
     cwd: opts.cwd ?? repoRoot,
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...process.env, NO_COLOR: "1", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let err = "";
