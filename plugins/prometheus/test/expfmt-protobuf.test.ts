@@ -210,6 +210,95 @@ describe("expfmt: protobuf exposition", () => {
     );
   });
 
+  it("decodes float native histograms, gauge histograms and negative timestamps", () => {
+    const root = protoRoot();
+    const MF = root.lookupType("io.prometheus.client.MetricFamily");
+    const enc = (o: object) => MF.encodeDelimited(MF.fromObject(o)).finish();
+    const body = Buffer.concat([
+      enc({
+        name: "fh",
+        type: 4,
+        metric: [
+          {
+            histogram: {
+              sampleCountFloat: 5.5,
+              sampleSum: 7.25,
+              schema: -1,
+              zeroThreshold: 0.01,
+              zeroCountFloat: 0.5,
+              positiveSpan: [{ offset: 1, length: 2 }],
+              positiveCount: [2, 1.5],
+              negativeSpan: [{ offset: -2, length: 1 }],
+              negativeCount: [1.5],
+              exemplars: [{ label: [{ name: "t", value: "f" }], value: 3, timestamp: { seconds: -2, nanos: 5e8 } }],
+            },
+            timestampMs: -5000,
+          },
+        ],
+      }),
+      enc({
+        name: "gh",
+        type: 5,
+        metric: [
+          {
+            histogram: {
+              sampleCount: 2,
+              sampleSum: 1,
+              schema: 3,
+              positiveSpan: [{ offset: 100000, length: 1 }],
+              positiveDelta: [2],
+            },
+          },
+        ],
+      }),
+      enc({ name: "g", type: 1, metric: [{ gauge: { value: -1.5 }, timestampMs: "-9007199254740991" }] }),
+    ]);
+    const p = new ProtobufParser(body);
+    const got: Array<[string, unknown, number | undefined]> = [];
+    for (let e = p.next(); e !== "eof"; e = p.next()) {
+      if (e === "histogram") got.push([p.metricName(), p.histogram(), p.timestamp()]);
+      else if (e === "series") got.push([p.metricName(), p.value(), p.timestamp()]);
+      if (e === "histogram" && p.metricName() === "fh")
+        assert.deepEqual(p.exemplar(), { labels: ["t", "f"], value: 3, timestamp: -1500 });
+    }
+    assert.deepEqual(got, [
+      [
+        "fh",
+        {
+          count: 5.5,
+          sum: 7.25,
+          schema: -1,
+          zeroThreshold: 0.01,
+          zeroCount: 0.5,
+          resetHint: 0,
+          positiveSpans: [{ offset: 1, length: 2 }],
+          positiveBuckets: [2, 1.5],
+          negativeSpans: [{ offset: -2, length: 1 }],
+          negativeBuckets: [1.5],
+        },
+        -5000,
+      ],
+      [
+        "gh",
+        {
+          count: 2,
+          sum: 1,
+          schema: 3,
+          zeroThreshold: 0,
+          zeroCount: 0,
+          resetHint: 3, // gauge histogram
+          positiveSpans: [{ offset: 100000, length: 1 }],
+          positiveBuckets: [2],
+          negativeSpans: [],
+          negativeBuckets: [],
+        },
+        undefined,
+      ],
+      ["g", -1.5, -9007199254740991],
+    ]);
+    assert.equal(p.metricType(), "gauge");
+  });
+
   it("rejects bad messages", () => {
     const root = protoRoot();
     const MF = root.lookupType("io.prometheus.client.MetricFamily");

@@ -31,7 +31,8 @@ export class PrometheusServer {
     return `${this.url}/api/v1/write`;
   }
 
-  static async start(): Promise<PrometheusServer> {
+  /** `features`: --enable-feature values (e.g. native-histograms, exemplar-storage). */
+  static async start(opts: { features?: string[] } = {}): Promise<PrometheusServer> {
     const bin = requireBinary("prometheus");
     const dir = await mkdtemp(join(tmpdir(), "ingot-e2e-prom-"));
     // Minimal config: no scrapes of its own, it only stores what is written to it.
@@ -43,6 +44,7 @@ export class PrometheusServer {
       `--web.listen-address=127.0.0.1:${port}`,
       "--web.enable-remote-write-receiver",
       "--log.level=warn",
+      ...(opts.features?.length ? [`--enable-feature=${opts.features.join(",")}`] : []),
     ]);
     const server = new PrometheusServer(proc, port, dir);
     try {
