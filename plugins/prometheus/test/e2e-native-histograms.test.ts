@@ -143,8 +143,15 @@ interface PbHistogram {
 }
 
 /** A remote write endpoint decoding every request with protobufjs: histograms per metric name. */
-async function recordingEndpoint(): Promise<{ server: Server; url: string; histograms: Map<string, PbHistogram[]> }> {
+async function recordingEndpoint(): Promise<{
+  server: Server;
+  url: string;
+  histograms: Map<string, PbHistogram[]>;
+  order: string[][];
+}> {
   const histograms = new Map<string, PbHistogram[]>();
+  // Per request, the TimeSeries in order as "<name> <s|e|h>" (samples, exemplars, histograms).
+  const order: string[][] = [];
   const type = writeRequestProto();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -152,10 +159,20 @@ async function recordingEndpoint(): Promise<{ server: Server; url: string; histo
     req.on("end", () => {
       const raw = uncompressSync(Buffer.concat(chunks), { asBuffer: true }) as Buffer;
       const msg = type.toObject(type.decode(raw), { longs: Number, defaults: true, oneofs: true }) as {
-        timeseries: Array<{ labels: Array<{ name: string; value: string }>; histograms: PbHistogram[] }>;
+        timeseries: Array<{
+          labels: Array<{ name: string; value: string }>;
+          samples: unknown[];
+          exemplars: unknown[];
+          histograms: PbHistogram[];
+        }>;
       };
+      const seen: string[] = [];
+      order.push(seen);
       for (const ts of msg.timeseries) {
         const name = ts.labels.find((l) => l.name === "__name__")?.value ?? "";
+        if (ts.samples.length > 0) seen.push(`${name} s`);
+        if (ts.exemplars.length > 0) seen.push(`${name} e`);
+        if (ts.histograms.length > 0) seen.push(`${name} h`);
         for (const h of ts.histograms) {
           const list = histograms.get(name) ?? [];
           list.push(h);
@@ -167,7 +184,7 @@ async function recordingEndpoint(): Promise<{ server: Server; url: string; histo
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/write`, histograms };
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/write`, histograms, order };
 }
 
 /** A native histogram sample from the query API: [ts, {count, sum, buckets: [rule, lo, hi, count][]}]. */
@@ -357,8 +374,6 @@ prometheus.remote_write "out" {
     assert.deepEqual(classic[0]?.exemplars[0]?.labels, { trace_id: "c1" });
     assert.equal(classic[0]?.exemplars[0]?.value, "0.3");
     assert.equal(classic[0]?.exemplars[0]?.timestamp, exemplarSeconds);
-    // Prometheus 2.42 appends a request's exemplars before its histograms: the exemplar
-    // of a new histogram series is dropped ("unknown series") until a later request.
     const native = await waitFor(
       "native histogram exemplar",
       async () => {
@@ -395,5 +410,11 @@ prometheus.remote_write "out" {
     assert.deepEqual(int?.positive_deltas, [2, 1, -2]);
     assert.deepEqual(int?.negative_deltas, [1]);
     assert.deepEqual(int?.positive_counts, []);
+    // A histogram goes out before its exemplar (as Prometheus's agent WAL orders them):
+    // receivers append in request order, and Prometheus drops an exemplar whose series
+    // does not exist yet.
+    const withBoth = rec.order.filter((r) => r.includes("e2e_nh_seconds e") && r.includes("e2e_nh_seconds h"));
+    assert.ok(withBoth.length > 0, "a request carries the native histogram and its exemplar");
+    for (const r of withBoth) assert.ok(r.indexOf("e2e_nh_seconds h") < r.indexOf("e2e_nh_seconds e"), r.join(", "));
   });
 });

@@ -480,9 +480,11 @@ export class Wal {
       body.raw(newSeries.bytes());
       frame(w, REC_SERIES, body.bytes());
     }
+    // Histograms before exemplars, as Prometheus's agent WAL: a receiver appends a
+    // request's entries in order, and an exemplar needs its series to exist.
     if (n > 0) frame(w, REC_SAMPLES, samples.bytes());
-    if (exemplars) frame(w, REC_EXEMPLARS, exemplars.bytes());
     if (hists) frame(w, REC_HISTOGRAMS, hists.bytes());
+    if (exemplars) frame(w, REC_EXEMPLARS, exemplars.bytes());
     if (w.pos === 0) return;
     this.samplesAppended += n;
     this.exemplarsAppended += ex?.length ?? 0;
