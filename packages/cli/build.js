@@ -21,8 +21,34 @@ const oneSemver = {
   },
 };
 
+// Node built-in modules that `ingot run` imports (through fastify, the runtime's HTTP
+// clients, prom-client) but does not use on the way to ready: each becomes a module
+// whose exports load the real one on first access, so startup does not load and
+// initialise them. The export names are the building Node's.
+const lazyBuiltins = ["http2", "https", "tls", "dns", "v8", "zlib", "worker_threads", "cluster", "readline"];
+const lazyBuiltinsPlugin = {
+  name: "lazy-builtins",
+  setup(b) {
+    const filter = new RegExp(`^(node:)?(${lazyBuiltins.join("|")})$`);
+    b.onResolve({ filter }, (args) =>
+      args.namespace === "lazy-builtin"
+        ? { path: args.path, external: true }
+        : { path: args.path.replace(/^node:/, ""), namespace: "lazy-builtin" },
+    );
+    b.onLoad({ filter: /.*/, namespace: "lazy-builtin" }, (args) => {
+      const names = Object.keys(requireHere(`node:${args.path}`)).filter((n) => n !== "default");
+      return {
+        loader: "js",
+        contents:
+          `let m;\nconst load = () => (m ??= require("node:${args.path}"));\n` +
+          `for (const k of ${JSON.stringify(names)}) Object.defineProperty(exports, k, { enumerable: true, get: () => load()[k] });\n`,
+      };
+    });
+  },
+};
+
 const result = await build({
-  plugins: [oneSemver],
+  plugins: [oneSemver, lazyBuiltinsPlugin],
   absWorkingDir: new URL(".", here).pathname,
   entryPoints: ["dist/src/main.js"],
   outfile,

@@ -5,11 +5,12 @@
 // large part of it. So the bundle is compiled with vm.Script and V8's code cache: after
 // a command has started (`run`: ready; other commands: at exit) the compiled code is
 // written to a cache file, and later starts hand it to V8 instead of compiling again.
-// One cache file per command (each caches the functions its own startup compiled),
-// keyed by the bundle's size, mtime and inode and by Node's version and arch. V8 checks
-// the data (its version, flags, the source length) and rejects what does not fit; the
-// file also carries a CRC-32 of the data, so a damaged or stale file is only ignored
-// (and replaced). Every failure to read or write the cache is ignored.
+// One cache file per command and installation (each caches the functions its own
+// startup compiled), keyed by the bundle's path, size, mtime and inode and by Node's
+// version and arch. V8 checks the data (its version, flags, the source length) and
+// rejects what does not fit; the file also carries a CRC-32 of the data, so a damaged
+// or stale file is only ignored (and replaced). Every failure to read or write the
+// cache is ignored.
 //
 // INGOT_COMPILE_CACHE: a directory for the cache files, or "off" to turn it off.
 // Default: $XDG_CACHE_HOME/ingot/compile-cache, else ~/.cache/ingot/compile-cache.
@@ -36,6 +37,8 @@ const trace = process.env.INGOT_STARTUP_TRACE
   : () => {};
 trace("bin");
 const magic = Buffer.from("ingotv8\n");
+// The commands that get their own cache file (the others share one).
+const commands = ["fmt", "modules", "plugins", "publish", "registry", "run", "validate"];
 const bundle = fileURLToPath(new URL("../dist/ingot.cjs", import.meta.url));
 const source = readFileSync(bundle, "utf8");
 const cache = cacheFile();
@@ -61,7 +64,9 @@ const url = pathToFileURL(bundle).href;
 const importModule = (specifier) => import(specifier);
 script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle), url, importModule);
 trace("bundle-initialised");
-await module.exports.main({ onStarted: () => setImmediate(save) });
+// INGOT_STARTUP_TRACE=exit: exit once started, to measure startup (perf stat, --cpu-prof).
+const exitWhenStarted = process.env.INGOT_STARTUP_TRACE === "exit";
+await module.exports.main({ onStarted: () => (exitWhenStarted ? process.exit(0) : setImmediate(save)) });
 
 /** The cache file for this bundle and command, or undefined when the cache is off or unusable. */
 function cacheFile() {
@@ -71,9 +76,13 @@ function cacheFile() {
     const base = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
     const dir = env || join(base, "ingot", "compile-cache");
     const st = statSync(bundle);
-    const cmd = /^[a-z]+$/.test(process.argv[2] ?? "") ? process.argv[2] : "none";
+    const arg = process.argv[2] === "format" ? "fmt" : process.argv[2];
+    const cmd = commands.includes(arg) ? arg : "other";
+    // One installation (the bundle's path) keeps one file per command: a rebuilt or
+    // upgraded bundle replaces its predecessor's, other installations keep theirs.
+    const prefix = `ingot-${cmd}-${crc32(bundle).toString(16)}-`;
     const key = [process.version, process.arch, st.size, Math.trunc(st.mtimeMs), st.ino].join("-");
-    return { dir, file: join(dir, `ingot-${cmd}-${key}.v8cache`), prefix: `ingot-${cmd}-` };
+    return { dir, file: join(dir, `${prefix}${key}.v8cache`), prefix };
   } catch {
     return undefined;
   }
