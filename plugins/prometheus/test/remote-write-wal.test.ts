@@ -56,6 +56,40 @@ describe("remote_write WAL", () => {
     }
   });
 
+  it("keeps one producer-ref map per producer table: 100 tables in turn re-intern nothing after the first round", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ingot-wal-maps-"));
+    try {
+      const wal = new Wal({ dir });
+      wal.open();
+      // One builder (one SeriesTable) per scrape target, as prometheus.scrape forwards them.
+      const builders = Array.from({ length: 100 }, () => new MetricsBatchBuilder());
+      const series = wal.series;
+      const intern = series.intern.bind(series);
+      let interned = 0;
+      series.intern = (labels) => {
+        interned++;
+        return intern(labels);
+      };
+      const round = (t: number) => {
+        builders.forEach((b, k) => {
+          b.reset();
+          for (let i = 0; i < 20; i++)
+            b.addLabels(labelsFromObject({ __name__: "m", target: String(k), i: String(i) }), t, i);
+          wal.append(b.build());
+        });
+      };
+      round(1000);
+      assert.equal(interned, 2000);
+      round(2000);
+      round(3000);
+      assert.equal(interned, 2000, "later rounds resolve every ref from the maps");
+      assert.equal(wal.series.size, 2000);
+      wal.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("garbage-collects series at truncation, writes only live series to the new segment, and gives a returning series a new ref", () => {
     const dir = mkdtempSync(join(tmpdir(), "ingot-wal-gc-"));
     try {

@@ -367,13 +367,7 @@ export class Wal {
         writeSeries(newSeries, walRef, batch.series.labels(ref));
         nNew++;
       }
-      if (ref >= map.arr.length) {
-        let n = map.arr.length * 2;
-        while (n <= ref) n *= 2;
-        const a = new Uint32Array(n);
-        a.set(map.arr);
-        map.arr = a;
-      }
+      if (ref >= map.arr.length) map.grow(ref);
       map.arr[ref] = walRef + 1;
       return walRef;
     };
@@ -600,7 +594,7 @@ export class Wal {
   gcSeries(beforeTs: number, beforeSeg: number): number[] {
     const removed = this.series.gc(beforeTs, beforeSeg);
     // Producer refs may point at removed WAL refs: rebuild the maps.
-    if (removed.length > 0) this.refMapObjs.clear();
+    if (removed.length > 0) this.clearRefMaps();
     return removed;
   }
 
@@ -618,19 +612,63 @@ export class Wal {
     }
   }
 
-  // Producer table id -> producer ref -> WAL ref + 1 (0 unknown).
-  private readonly refMapObjs = new Map<number, { arr: Uint32Array }>();
+  // Producer table id -> producer ref -> WAL ref + 1 (0 unknown), least recently used
+  // first. Every scrape target forwards its own table, so the maps must hold one per
+  // target: evicting a live one makes every later batch of that target re-intern all
+  // of its series. Bounded by the total of map entries, not by the number of tables.
+  private readonly refMapObjs = new Map<number, RefMap>();
+  private refMapEntries = 0;
 
-  private refMap(batch: MetricsBatch): { arr: Uint32Array } {
+  private refMap(batch: MetricsBatch): RefMap {
     const id = batch.series.id;
     let m = this.refMapObjs.get(id);
-    if (!m) {
-      m = { arr: new Uint32Array(Math.max(64, batch.series.size)) };
+    if (m) {
+      this.refMapObjs.delete(id);
       this.refMapObjs.set(id, m);
-      // Keep the maps of the 32 most recent tables.
-      if (this.refMapObjs.size > 32) this.refMapObjs.delete(this.refMapObjs.keys().next().value as number);
+      return m;
+    }
+    m = new RefMap(Math.max(64, batch.series.size), this);
+    this.refMapObjs.set(id, m);
+    this.refMapEntries += m.arr.length;
+    for (const [oldId, old] of this.refMapObjs) {
+      if (this.refMapEntries <= MAX_REF_MAP_ENTRIES || old === m) break;
+      this.refMapObjs.delete(oldId);
+      this.refMapEntries -= old.arr.length;
     }
     return m;
+  }
+
+  /** Called by a RefMap when it grows. */
+  refMapGrew(by: number): void {
+    this.refMapEntries += by;
+  }
+
+  private clearRefMaps(): void {
+    this.refMapObjs.clear();
+    this.refMapEntries = 0;
+  }
+}
+
+/** Upper bound on producer-ref map entries kept (4 bytes each): 64 MiB. */
+const MAX_REF_MAP_ENTRIES = 1 << 24;
+
+class RefMap {
+  arr: Uint32Array;
+  constructor(
+    size: number,
+    private readonly owner: Wal,
+  ) {
+    this.arr = new Uint32Array(size);
+  }
+
+  /** Makes room for ref. */
+  grow(ref: number): void {
+    let n = this.arr.length * 2;
+    while (n <= ref) n *= 2;
+    const a = new Uint32Array(n);
+    a.set(this.arr);
+    this.owner.refMapGrew(n - this.arr.length);
+    this.arr = a;
   }
 }
 
