@@ -225,11 +225,18 @@ export function quote(s: string): string {
 }
 
 function escapeRune(cp: number): string {
+  if (cp === 0x22) return '\\"';
+  if (cp === 0x5c) return "\\\\";
+  return escapeUnprintable(cp);
+}
+
+/**
+ * strconv's escape of a rune it does not print as is: \a \b \f \n \r \t \v, \xNN
+ * for other ASCII controls, else \uNNNN or \UNNNNNNNN. A lone surrogate or a value
+ * beyond U+10FFFF cannot come from valid UTF-8: Go sees U+FFFD.
+ */
+export function escapeUnprintable(cp: number): string {
   switch (cp) {
-    case 0x22:
-      return '\\"';
-    case 0x5c:
-      return "\\\\";
     case 7:
       return "\\a";
     case 8:
@@ -246,8 +253,7 @@ function escapeRune(cp: number): string {
       return "\\v";
   }
   if (cp < 0x20 || cp === 0x7f) return `\\x${hexN(cp, 2)}`;
-  // A lone surrogate cannot come from valid UTF-8; Go would see U+FFFD.
-  if (cp >= 0xd800 && cp < 0xe000) return "\\ufffd";
+  if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) cp = 0xfffd;
   if (cp < 0x10000) return `\\u${hexN(cp, 4)}`;
   return `\\U${hexN(cp, 8)}`;
 }

@@ -6,9 +6,9 @@
 // (a string type, printed as is). This file reproduces fmt's output for those types,
 // including its in-band error strings (%!d(string=x), %!s(MISSING), %!(EXTRA ...)).
 
-import { isPrint } from "../strconv.js";
+import { escapeUnprintable, isPrint } from "../strconv.js";
 import { Capsule, isFunctionValue, Num, Secret, type Value } from "../value.js";
-import { formatFloat, runeCount, utf8Encoder } from "./util.js";
+import { compareUtf8, formatFloat, runeCount, utf8Encoder } from "./util.js";
 
 const MAX_INT64 = (1n << 63n) - 1n;
 
@@ -29,27 +29,11 @@ function goType(v: Value): string {
   return "func";
 }
 
-function compareUtf8(a: string, b: string): number {
-  // Go compares strings byte-wise (UTF-8), which orders like code points.
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i) as number;
-    const y = b.codePointAt(i) as number;
-    if (x !== y) return x < y ? -1 : 1;
-    if (x > 0xffff) i++;
-  }
-  return a.length - b.length;
-}
-
 const ldigits = "0123456789abcdefx";
 const udigits = "0123456789ABCDEFX";
 
 function hex2(n: number, digits: string): string {
   return (digits[(n >> 4) & 0xf] as string) + (digits[n & 0xf] as string);
-}
-
-function hexN(v: number, n: number): string {
-  return v.toString(16).padStart(n, "0");
 }
 
 /** strconv's escaping of one rune inside a quoted string or rune literal. */
@@ -60,26 +44,7 @@ function escapeRune(cp: number, quote: number, asciiOnly: boolean): string {
   } else if (isPrint(cp)) {
     return String.fromCodePoint(cp);
   }
-  switch (cp) {
-    case 7:
-      return "\\a";
-    case 8:
-      return "\\b";
-    case 12:
-      return "\\f";
-    case 10:
-      return "\\n";
-    case 13:
-      return "\\r";
-    case 9:
-      return "\\t";
-    case 11:
-      return "\\v";
-  }
-  if (cp < 0x20 || cp === 0x7f) return `\\x${hexN(cp, 2)}`;
-  if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) cp = 0xfffd;
-  if (cp < 0x10000) return `\\u${hexN(cp, 4)}`;
-  return `\\U${hexN(cp, 8)}`;
+  return escapeUnprintable(cp);
 }
 
 /** strconv.Quote / QuoteToASCII. */
