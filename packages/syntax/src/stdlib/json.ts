@@ -2,7 +2,7 @@
 // encoding like json.Marshal (sorted object keys, HTML-safe escaping).
 
 import { Capsule, isFunctionValue, Num, type ObjectValue, Secret, type Value } from "../value.js";
-import { formatFloat } from "./util.js";
+import { compareUtf8, formatFloat } from "./util.js";
 
 /** Go's scanner quoteChar for a byte in a syntax error message. */
 function quoteChar(s: string, i: number): string {
@@ -395,17 +395,6 @@ export function encodeJSONFloat(f: number): string {
     if (n >= 4 && s[n - 4] === "e" && s[n - 3] === "-" && s[n - 2] === "0") s = s.slice(0, n - 2) + s[n - 1];
   }
   return s;
-}
-
-function compareUtf8(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i) as number;
-    const y = b.codePointAt(i) as number;
-    if (x !== y) return x < y ? -1 : 1;
-    if (x > 0xffff) i++;
-  }
-  return a.length - b.length;
 }
 
 /** json.Marshal of a value decoded as interface{} (objects with sorted keys). */

@@ -331,3 +331,15 @@ export function runeCount(s: string): number {
   }
   return n;
 }
+
+/** Go's string order (byte-wise UTF-8, which orders like code points), for sorting map keys. */
+export function compareUtf8(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i) as number;
+    const y = b.codePointAt(i) as number;
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
+}
