@@ -657,6 +657,20 @@ class Parser {
     }
   }
 
+  /** A whitespace run inside a quoted scalar: kept as is, unless a line break follows (then folded). */
+  private quotedWhitespace(): string {
+    const s = this.s;
+    let q = this.p;
+    while (s[q] === " " || s[q] === "\t") q++;
+    if (s[q] === "\n") {
+      this.p = q;
+      return this.foldQuotedBreak();
+    }
+    const run = s.slice(this.p, q);
+    this.p = q;
+    return run;
+  }
+
   /** Folds the line breaks of a multi-line quoted scalar starting at a "\n". */
   private foldQuotedBreak(): string {
     // Trailing whitespace before the break was already dropped by the caller.
@@ -688,16 +702,7 @@ class Parser {
         return out;
       }
       if (c === " " || c === "\t" || c === "\n") {
-        // Whitespace run: keep unless followed by a line break.
-        let q = this.p;
-        while (s[q] === " " || s[q] === "\t") q++;
-        if (s[q] === "\n") {
-          this.p = q;
-          out += this.foldQuotedBreak();
-          continue;
-        }
-        out += s.slice(this.p, q);
-        this.p = q;
+        out += this.quotedWhitespace();
         continue;
       }
       out += c;
@@ -797,15 +802,7 @@ class Parser {
         continue;
       }
       if (c === " " || c === "\t" || c === "\n") {
-        let q = this.p;
-        while (s[q] === " " || s[q] === "\t") q++;
-        if (s[q] === "\n") {
-          this.p = q;
-          out += this.foldQuotedBreak();
-          continue;
-        }
-        out += s.slice(this.p, q);
-        this.p = q;
+        out += this.quotedWhitespace();
         continue;
       }
       out += c;
@@ -823,7 +820,6 @@ class Parser {
     if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
       this.fail("found invalid Unicode character escape code while parsing a quoted scalar");
     }
-    if (n === 2 && cp >= 0x80) return String.fromCodePoint(cp);
     return String.fromCodePoint(cp);
   }
 
