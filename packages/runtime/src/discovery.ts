@@ -4,7 +4,7 @@
 // with one message and the rest carry on. Only two small JSON files are read per
 // package; entry modules are imported later, on first use (plugin-module.ts).
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type CompiledComponentSchemas,
@@ -91,6 +91,11 @@ export function defaultSearchRoots(): string[] {
   return roots;
 }
 
+// The node_modules scan checks every installed package (hundreds in a development
+// checkout) on every start: paths are built by concatenation onto an already resolved
+// directory, as path.join normalising each one costs several times the check itself.
+
+/** Names of the subdirectories (or links) of dir, sorted; dot entries skipped. */
 function subdirectories(dir: string): string[] {
   let entries: import("node:fs").Dirent[];
   try {
@@ -99,20 +104,24 @@ function subdirectories(dir: string): string[] {
     return [];
   }
   const out: string[] = [];
-  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const e of entries) {
     if (e.name.startsWith(".")) continue;
-    if (e.isDirectory() || e.isSymbolicLink()) out.push(join(dir, e.name));
+    if (e.isDirectory() || e.isSymbolicLink()) out.push(e.name);
   }
-  return out;
+  return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Package roots holding a manifest directly under dir, including @scope/* packages. */
+/** Package roots holding a manifest directly under dir (resolved), including @scope/* packages. */
 function packagesIn(dir: string): string[] {
   const out: string[] = [];
-  for (const p of subdirectories(dir)) {
-    if (basename(p).startsWith("@")) {
-      for (const q of subdirectories(p)) if (existsSync(join(q, MANIFEST_FILE))) out.push(q);
-    } else if (existsSync(join(p, MANIFEST_FILE))) out.push(p);
+  for (const name of subdirectories(dir)) {
+    const p = dir + sep + name;
+    if (name.startsWith("@")) {
+      for (const inner of subdirectories(p)) {
+        const q = p + sep + inner;
+        if (existsSync(q + sep + MANIFEST_FILE)) out.push(q);
+      }
+    } else if (existsSync(p + sep + MANIFEST_FILE)) out.push(p);
   }
   return out;
 }
