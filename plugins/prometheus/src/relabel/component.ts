@@ -79,27 +79,12 @@ class RelabelComponent implements Component<RelabelArguments> {
     this.forwardTo = args.forward_to;
     this.maxCache = args.max_cache_size;
     const registers = [ctx.metrics];
+    const counter = (name: string, help: string) => new promClient.Counter({ name, help, registers });
     this.m = {
-      processed: new promClient.Counter({
-        name: "prometheus_relabel_metrics_processed",
-        help: "Total number of metrics processed",
-        registers,
-      }),
-      written: new promClient.Counter({
-        name: "prometheus_relabel_metrics_written",
-        help: "Total number of metrics written",
-        registers,
-      }),
-      hits: new promClient.Counter({
-        name: "prometheus_relabel_cache_hits",
-        help: "Total number of cache hits",
-        registers,
-      }),
-      misses: new promClient.Counter({
-        name: "prometheus_relabel_cache_misses",
-        help: "Total number of cache misses",
-        registers,
-      }),
+      processed: counter("prometheus_relabel_metrics_processed", "Total number of metrics processed"),
+      written: counter("prometheus_relabel_metrics_written", "Total number of metrics written"),
+      hits: counter("prometheus_relabel_cache_hits", "Total number of cache hits"),
+      misses: counter("prometheus_relabel_cache_misses", "Total number of cache misses"),
       size: new promClient.Gauge({
         name: "prometheus_relabel_cache_size",
         help: "Total size of relabel cache",
@@ -110,11 +95,10 @@ class RelabelComponent implements Component<RelabelArguments> {
         help: "Write latency for sending to direct and indirect components",
         registers,
       }),
-      forwarded: new promClient.Counter({
-        name: "prometheus_forwarded_samples_total",
-        help: "Total number of samples sent to downstream components.",
-        registers,
-      }),
+      forwarded: counter(
+        "prometheus_forwarded_samples_total",
+        "Total number of samples sent to downstream components.",
+      ),
     };
     this.receiver = { append: (b) => this.append(b) };
     ctx.setExports({ receiver: this.receiver, rules: this.rules });
