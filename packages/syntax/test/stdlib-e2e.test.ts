@@ -2,36 +2,12 @@
 // Alloy's syntax/vm/vm_stdlib_test.go (vm-stdlib.test.ts covers the others).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { diagnosticString } from "../src/diag.js";
-import { parseExpression } from "../src/parser.js";
 import { Scope } from "../src/scope.js";
-import { SourceFile } from "../src/source.js";
-import { Capsule, Num, Secret, type Value } from "../src/value.js";
-import { evaluate } from "../src/vm.js";
+import { Capsule, Secret, type Value } from "../src/value.js";
+import { run, runErrorString, show } from "./helpers/evaluate.js";
 
-function show(v: Value): unknown {
-  if (v instanceof Num) return v.kind === "float" ? { float: v.n } : Number(v.n);
-  if (Array.isArray(v)) return v.map(show);
-  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [k, show(x)]));
-  return v;
-}
-
-function run(src: string, scope = new Scope()): Value {
-  const { expr, diagnostics } = parseExpression(src);
-  assert.deepEqual(diagnostics, [], `parse ${src}`);
-  return evaluate(expr, scope, new SourceFile("", src));
-}
-
-function runError(src: string): string {
-  try {
-    run(src);
-  } catch (e) {
-    const d = (e as { diagnostics?: unknown[] }).diagnostics?.[0];
-    assert.ok(d, String(e));
-    return diagnosticString(d as never);
-  }
-  return assert.fail(`expected ${src} to fail`);
-}
+/** Floats as { float: n }, integers as plain JS numbers. */
+const plain = (v: Value) => show(v, (n) => (n.kind === "float" ? { float: n.n } : Number(n.n)));
 
 const f = (n: number) => ({ float: n });
 
@@ -50,7 +26,7 @@ test("stdlib e2e: encoding", () => {
     ['encoding.from_json("15")', f(15)],
     ['encoding.from_yaml("15")', 15],
   ];
-  for (const [src, want] of cases) assert.deepEqual(show(run(src)), want, src);
+  for (const [src, want] of cases) assert.deepEqual(plain(run(src)), want, src);
 });
 
 test("stdlib e2e: array.combine_maps", () => {
@@ -102,10 +78,10 @@ test("stdlib e2e: array.combine_maps", () => {
       ]),
     ],
   ];
-  for (const [src, want] of cases) assert.deepEqual(show(run(src)), want, src);
+  for (const [src, want] of cases) assert.deepEqual(plain(run(src)), want, src);
   // As upstream, the error points at the bad element itself, not the whole argument.
   assert.equal(
-    runError('array.combine_maps([{"a" = "a1", "b" = "b1"}], ["a"], ["a"])'),
+    runErrorString('array.combine_maps([{"a" = "a1", "b" = "b1"}], ["a"], ["a"])'),
     '1:49: "a" should be object, got string',
   );
 });
@@ -132,7 +108,7 @@ test("stdlib e2e: coalesce and json_path", () => {
     ],
     ['json_path("{\\"a\\": \\"b\\"}", ".a")[0]', "b"],
   ];
-  for (const [src, want] of cases) assert.deepEqual(show(run(src)), want, src);
+  for (const [src, want] of cases) assert.deepEqual(plain(run(src)), want, src);
 });
 
 test("stdlib e2e: strings, secrets and files", () => {
@@ -165,7 +141,10 @@ test("stdlib e2e: strings, secrets and files", () => {
     ["file.path_join()", ""],
     ['file.path_join("a", "../b", "./c")', "b/c"],
   ];
-  for (const [src, want] of cases) assert.deepEqual(show(run(src, scope)), want, src);
-  assert.equal(runError('encoding.from_base64("YQ")'), "1:1: encoding.from_base64 illegal base64 data at input byte 0");
-  assert.equal(runError('json_path("{}", "$[")'), "1:1: json_path not terminated at 3 in $[");
+  for (const [src, want] of cases) assert.deepEqual(plain(run(src, scope)), want, src);
+  assert.equal(
+    runErrorString('encoding.from_base64("YQ")'),
+    "1:1: encoding.from_base64 illegal base64 data at input byte 0",
+  );
+  assert.equal(runErrorString('json_path("{}", "$[")'), "1:1: json_path not terminated at 3 in $[");
 });

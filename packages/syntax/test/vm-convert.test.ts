@@ -26,14 +26,7 @@ import {
   valueErrorDiagnostic,
   valueToString,
 } from "../src/vm.js";
-
-function show(v: Value): unknown {
-  if (v instanceof Num) return `${v.kind}:${v.n}`;
-  if (Array.isArray(v)) return v.map(show);
-  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [k, show(x)]));
-  if (v instanceof Secret) return `secret:${v.value}`;
-  return v;
-}
+import { show } from "./helpers/evaluate.js";
 
 function convertError(v: Value, t: TargetType): string {
   try {

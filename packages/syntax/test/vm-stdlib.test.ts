@@ -2,36 +2,12 @@
 // syntax/vm/vm_stdlib_test.go: results, and errors positioned and worded as upstream.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { diagnosticString } from "../src/diag.js";
-import { parseExpression } from "../src/parser.js";
 import { Scope } from "../src/scope.js";
-import { SourceFile } from "../src/source.js";
-import { Num, Secret, type Value } from "../src/value.js";
-import { EvaluationError, evaluate } from "../src/vm.js";
+import { Secret, type Value } from "../src/value.js";
+import { run, runErrorString, show } from "./helpers/evaluate.js";
 
-function show(v: Value): unknown {
-  if (v instanceof Num) return typeof v.n === "number" ? v.n : Number(v.n);
-  if (Array.isArray(v)) return v.map(show);
-  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [k, show(x)]));
-  if (v instanceof Secret) return `secret:${v.value}`;
-  return v;
-}
-
-function run(src: string, scope = new Scope()): Value {
-  const { expr, diagnostics } = parseExpression(src);
-  assert.deepEqual(diagnostics, [], `parse ${src}`);
-  return evaluate(expr, scope, new SourceFile("", src));
-}
-
-function runError(src: string, scope = new Scope()): string {
-  try {
-    run(src, scope);
-  } catch (e) {
-    assert.ok(e instanceof EvaluationError, String(e));
-    return diagnosticString(e.diagnostic);
-  }
-  assert.fail(`expected ${src} to fail`);
-}
+/** Numbers as plain JS numbers. */
+const plain = (v: Value) => show(v, (n) => (typeof n.n === "number" ? n.n : Number(n.n)));
 
 test("stdlib through evaluate: upstream TestVM_Stdlib", () => {
   process.env.TEST_VAR = "Hello!";
@@ -67,7 +43,7 @@ test("stdlib through evaluate: upstream TestVM_Stdlib", () => {
     ['convert.nonsensitive(secret) + "!"', "foo!"],
   ];
   const scope = new Scope({ secret: new Secret("foo") });
-  for (const [src, want] of cases) assert.deepEqual(show(run(src, scope)), want, src);
+  for (const [src, want] of cases) assert.deepEqual(plain(run(src, scope)), want, src);
 });
 
 test("stdlib through evaluate: upstream TestVM_Stdlib_Errors and argument errors", () => {
@@ -86,5 +62,5 @@ test("stdlib through evaluate: upstream TestVM_Stdlib_Errors and argument errors
     ["sys()", "1:1: sys should be function, got object"],
   ];
   const scope = new Scope({ secret: new Secret("foo") });
-  for (const [src, want] of cases) assert.equal(runError(src, scope), want, src);
+  for (const [src, want] of cases) assert.equal(runErrorString(src, scope), want, src);
 });

@@ -7,33 +7,9 @@ import { diagnosticString } from "../src/diag.js";
 import { parseExpression } from "../src/parser.js";
 import { Scope } from "../src/scope.js";
 import { SourceFile } from "../src/source.js";
-import { ArgError, Capsule, makeFunction, Num, type ObjectValue, objectOf, Secret, type Value } from "../src/value.js";
-import { EvaluationError, evaluate } from "../src/vm.js";
-
-/** A comparable plain form: numbers as "int:8", "uint:8", "float:0.6"; secrets as "secret:..". */
-function show(v: Value): unknown {
-  if (v instanceof Num) return `${v.kind}:${v.n}`;
-  if (Array.isArray(v)) return v.map(show);
-  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [k, show(x)]));
-  if (v instanceof Secret) return `secret:${v.value}`;
-  return v;
-}
-
-function run(src: string, scope = new Scope()): Value {
-  const { expr, diagnostics } = parseExpression(src);
-  assert.deepEqual(diagnostics, [], `parse ${src}`);
-  return evaluate(expr, scope, new SourceFile("", src));
-}
-
-function runError(src: string, scope = new Scope()): EvaluationError {
-  try {
-    run(src, scope);
-  } catch (e) {
-    if (e instanceof EvaluationError) return e;
-    throw e;
-  }
-  assert.fail(`expected ${src} to fail`);
-}
+import { ArgError, Capsule, makeFunction, Num, type ObjectValue, objectOf, Secret } from "../src/value.js";
+import { evaluate } from "../src/vm.js";
+import { run, runError, show } from "./helpers/evaluate.js";
 
 const foobarScope = new Scope({ foobar: Num.int(42) });
 
