@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { FileMatchArguments, FileMatchExports } from "../src/index.js";
-import { localPlugin } from "./plugin.js";
+import { localPlugin, withComponent } from "./plugin.js";
 
 let dir: string;
 
@@ -57,80 +57,57 @@ describe("local.file_match", () => {
     assert.throws(() => plugin.decode("local.file_match", `sync_period = "1s"`), /path_targets/);
   });
 
-  it("`**` matches at any depth, `*` matches dotfiles, other labels are kept, output sorted", async () => {
-    const c = await start(body([{ __path__: join(dir, "logs/**/*.log"), job: "app", env: "test" }]));
-    try {
-      assert.deepEqual(paths(c.exports()), [
-        join(dir, "logs/.hidden.log"),
-        join(dir, "logs/a/b/deeper.log"),
-        join(dir, "logs/a/deep.log"),
-        join(dir, "logs/app.log"),
-      ]);
-      for (const t of c.exports()!.targets) {
-        assert.equal(t.job, "app");
-        assert.equal(t.env, "test");
-      }
-      assert.equal(c.health().state, "healthy");
-    } finally {
-      await c.stop();
-    }
-  });
+  // Patterns against the tree made in before(); paths are relative to it. With one
+  // path target, its other labels (__path_exclude__ too) stay on every target.
+  const globCases: { name: string; targets: (d: string) => Record<string, string>[]; want: string[] }[] = [
+    {
+      name: "`**` matches at any depth, `*` matches dotfiles, other labels are kept, output sorted",
+      targets: (d) => [{ __path__: join(d, "logs/**/*.log"), job: "app", env: "test" }],
+      want: ["logs/.hidden.log", "logs/a/b/deeper.log", "logs/a/deep.log", "logs/app.log"],
+    },
+    {
+      name: "a single `*` stays in its directory; a plain path matches itself",
+      targets: (d) => [{ __path__: join(d, "logs/*") }, { __path__: join(d, "other/z.log") }],
+      want: ["logs/.hidden.log", "logs/app.log", "logs/notes.txt", "other/z.log"],
+    },
+    {
+      name: "__path_exclude__ drops matches, and stays on the target as a label",
+      targets: (d) => [{ __path__: join(d, "logs/**"), __path_exclude__: join(d, "logs/a/**") }],
+      want: ["logs/.hidden.log", "logs/app.log", "logs/notes.txt"],
+    },
+    {
+      name: "brace alternatives and excludes by extension",
+      targets: (d) => [{ __path__: join(d, "{logs,other}/**/*"), __path_exclude__: "**/*.{gz,txt}" }],
+      want: ["logs/.hidden.log", "logs/a/b/deeper.log", "logs/a/deep.log", "logs/app.log", "other/z.log"],
+    },
+  ];
+  for (const { name, targets, want } of globCases) {
+    it(name, async () => {
+      const t = targets(dir);
+      await withComponent(start(body(t)), async (c) => {
+        assert.deepEqual(
+          paths(c.exports()),
+          want.map((p) => join(dir, p)),
+        );
+        if (t.length === 1) {
+          const { __path__, ...labels } = t[0]!;
+          for (const target of c.exports()!.targets)
+            for (const [k, v] of Object.entries(labels)) assert.equal(target[k], v);
+        }
+        assert.equal(c.health().state, "healthy");
+      });
+    });
+  }
 
   it("relative patterns resolve against the working directory and export absolute paths", async () => {
     const cwd = process.cwd();
     process.chdir(dir);
     try {
-      const c = await start(body([{ __path__: "./logs/*.log", __path_exclude__: "logs/app.log" }]));
-      try {
+      await withComponent(start(body([{ __path__: "./logs/*.log", __path_exclude__: "logs/app.log" }])), async (c) => {
         assert.deepEqual(paths(c.exports()), [join(dir, "logs/.hidden.log")]);
-      } finally {
-        await c.stop();
-      }
+      });
     } finally {
       process.chdir(cwd);
-    }
-  });
-
-  it("a single `*` stays in its directory; a plain path matches itself", async () => {
-    const c = await start(body([{ __path__: join(dir, "logs/*") }, { __path__: join(dir, "other/z.log") }]));
-    try {
-      assert.deepEqual(paths(c.exports()), [
-        join(dir, "logs/.hidden.log"),
-        join(dir, "logs/app.log"),
-        join(dir, "logs/notes.txt"),
-        join(dir, "other/z.log"),
-      ]);
-    } finally {
-      await c.stop();
-    }
-  });
-
-  it("__path_exclude__ drops matches, and stays on the target as a label", async () => {
-    const c = await start(body([{ __path__: join(dir, "logs/**"), __path_exclude__: join(dir, "logs/a/**") }]));
-    try {
-      assert.deepEqual(paths(c.exports()), [
-        join(dir, "logs/.hidden.log"),
-        join(dir, "logs/app.log"),
-        join(dir, "logs/notes.txt"),
-      ]);
-      assert.equal(c.exports()!.targets[0]!.__path_exclude__, join(dir, "logs/a/**"));
-    } finally {
-      await c.stop();
-    }
-  });
-
-  it("brace alternatives and excludes by extension", async () => {
-    const c = await start(body([{ __path__: join(dir, "{logs,other}/**/*"), __path_exclude__: "**/*.{gz,txt}" }]));
-    try {
-      assert.deepEqual(paths(c.exports()), [
-        join(dir, "logs/.hidden.log"),
-        join(dir, "logs/a/b/deeper.log"),
-        join(dir, "logs/a/deep.log"),
-        join(dir, "logs/app.log"),
-        join(dir, "other/z.log"),
-      ]);
-    } finally {
-      await c.stop();
     }
   });
 
@@ -140,20 +117,16 @@ describe("local.file_match", () => {
     const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
     await utimes(stale, twoHoursAgo, twoHoursAgo);
     const targets = [{ __path__: join(dir, "aged/*.log") }];
-    const c = await start(body(targets, `ignore_older_than = "1h"`));
-    try {
+    await withComponent(start(body(targets, `ignore_older_than = "1h"`)), async (c) => {
       assert.deepEqual(paths(c.exports()), [join(dir, "aged/fresh.log")]);
       await c.update(body(targets, `ignore_older_than = "0s"`));
       assert.deepEqual(paths(c.exports()), [join(dir, "aged/fresh.log"), stale]);
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   it("syncs every sync_period and exports only when the set changes", async () => {
     await mkdir(join(dir, "sync"));
-    const c = await start(body([{ __path__: join(dir, "sync/*.log") }], `sync_period = "50ms"`));
-    try {
+    await withComponent(start(body([{ __path__: join(dir, "sync/*.log") }], `sync_period = "50ms"`)), async (c) => {
       assert.deepEqual(paths(c.exports()), []);
       const added = await touch("sync", "new.log");
       await c.waitFor("added file", () => paths(c.exports())?.length === 1);
@@ -163,38 +136,33 @@ describe("local.file_match", () => {
       assert.equal(c.exportsHistory.length, before);
       await rm(added);
       await c.waitFor("removed file", () => paths(c.exports())?.length === 0);
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   it("update re-globs at once with the new targets", async () => {
-    const c = await start(body([{ __path__: join(dir, "other/*.log") }]));
-    try {
+    await withComponent(start(body([{ __path__: join(dir, "other/*.log") }])), async (c) => {
       assert.deepEqual(paths(c.exports()), [join(dir, "other/z.log")]);
       await c.update(body([{ __path__: join(dir, "logs/*.txt") }, { job: "no path" }]));
       assert.deepEqual(paths(c.exports()), [join(dir, "logs/notes.txt")]);
       assert.equal((c.debugInfo() as { targets: number }).targets, 1);
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   it("the same file from two targets appears once per target, in a stable order", async () => {
     const file = join(dir, "other/z.log");
-    const c = await start(
-      body([
-        { __path__: file, team: "b" },
-        { __path__: join(dir, "other/*"), team: "a" },
-      ]),
+    await withComponent(
+      start(
+        body([
+          { __path__: file, team: "b" },
+          { __path__: join(dir, "other/*"), team: "a" },
+        ]),
+      ),
+      async (c) => {
+        assert.deepEqual(
+          c.exports()!.targets.map((t) => t.team),
+          ["a", "b"],
+        );
+      },
     );
-    try {
-      assert.deepEqual(
-        c.exports()!.targets.map((t) => t.team),
-        ["a", "b"],
-      );
-    } finally {
-      await c.stop();
-    }
   });
 });

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { isSecret, secretValue } from "@ingot/sdk";
 import { Secret } from "@ingot/sdk/testkit";
 import type { FileArguments, FileExports } from "../src/index.js";
-import { localPlugin, str } from "./plugin.js";
+import { localPlugin, str, withComponent } from "./plugin.js";
 
 let dir: string;
 
@@ -40,8 +40,7 @@ describe("local.file", () => {
   it("exports the file's content at build and is healthy", async () => {
     const file = join(dir, "content.txt");
     await writeFile(file, "hello\nworld\n");
-    const c = await build(`filename = ${str(file)}`);
-    try {
+    await withComponent(build(`filename = ${str(file)}`), async (c) => {
       assert.equal(c.exports()?.content, "hello\nworld\n");
       assert.equal(c.exportsValue()?.get("content"), "hello\nworld\n");
       assert.equal(c.health().state, "healthy");
@@ -49,31 +48,25 @@ describe("local.file", () => {
       const info = c.debugInfo() as Record<string, unknown>;
       assert.equal(info.filename, file);
       assert.equal(info.size_bytes, 12);
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   it("fsnotify: picks up a change from the filesystem event, not the poll", async () => {
     const file = join(dir, "watched.txt");
     await writeFile(file, "v1");
     // An hour-long poll: only the watch can notice the change within the test.
-    const c = await build(`filename = ${str(file)}\npoll_frequency = "1h"`);
-    try {
+    await withComponent(build(`filename = ${str(file)}\npoll_frequency = "1h"`), async (c) => {
       await writeFile(file, "v2");
       await c.waitForExports((e) => contentOf(e) === "v2");
       await writeFile(file, "v3");
       await c.waitForExports((e) => contentOf(e) === "v3");
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   it("fsnotify: follows an atomic replace (rename over the file)", async () => {
     const file = join(dir, "replaced.txt");
     await writeFile(file, "old");
-    const c = await build(`filename = ${str(file)}\npoll_frequency = "1h"`);
-    try {
+    await withComponent(build(`filename = ${str(file)}\npoll_frequency = "1h"`), async (c) => {
       const tmp = join(dir, "replaced.txt.tmp");
       await writeFile(tmp, "new");
       await rename(tmp, file);
@@ -81,28 +74,22 @@ describe("local.file", () => {
       // The watch was re-armed on the new file: a later write is seen too.
       await writeFile(file, "newer");
       await c.waitForExports((e) => contentOf(e) === "newer");
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   it("poll: re-reads every poll_frequency", async () => {
     const file = join(dir, "polled.txt");
     await writeFile(file, "a");
-    const c = await build(`filename = ${str(file)}\ndetector = "poll"\npoll_frequency = "50ms"`);
-    try {
+    await withComponent(build(`filename = ${str(file)}\ndetector = "poll"\npoll_frequency = "50ms"`), async (c) => {
       await writeFile(file, "b");
       await c.waitForExports((e) => contentOf(e) === "b");
       assert.equal(c.health().state, "healthy");
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   it("a missing file makes it unhealthy with the error, and it recovers when the file appears", async () => {
     const file = join(dir, "late.txt");
-    const c = await build(`filename = ${str(file)}\npoll_frequency = "50ms"`);
-    try {
+    await withComponent(build(`filename = ${str(file)}\npoll_frequency = "50ms"`), async (c) => {
       assert.equal(c.health().state, "unhealthy");
       assert.equal(c.health().message, `failed to read file: open ${file}: no such file or directory`);
       assert.equal(c.exports(), undefined);
@@ -110,45 +97,39 @@ describe("local.file", () => {
       await writeFile(file, "here now");
       await c.waitFor("recovery", () => c.health().state === "healthy");
       assert.equal(c.exports()?.content, "here now");
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   it("a directory is not readable: unhealthy with Go's message", async () => {
-    const c = await build(`filename = ${str(dir)}`);
-    try {
+    await withComponent(build(`filename = ${str(dir)}`), async (c) => {
       assert.equal(c.health().state, "unhealthy");
       assert.equal(c.health().message, `failed to read file: read ${dir}: is a directory`);
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   for (const detector of ["fsnotify", "poll"] as const) {
     it(`${detector}: a deleted file turns it unhealthy, keeps the last content, and recovers`, async () => {
       const file = join(dir, `deleted-${detector}.txt`);
       await writeFile(file, "first");
-      const c = await build(`filename = ${str(file)}\ndetector = "${detector}"\npoll_frequency = "50ms"`);
-      try {
-        await rm(file);
-        await c.waitFor("unhealthy after delete", () => c.health().state === "unhealthy");
-        assert.match(c.health().message, /no such file or directory/);
-        assert.equal(c.exports()?.content, "first");
-        await writeFile(file, "second");
-        await c.waitForExports((e) => contentOf(e) === "second");
-        assert.equal(c.health().state, "healthy");
-      } finally {
-        await c.stop();
-      }
+      await withComponent(
+        build(`filename = ${str(file)}\ndetector = "${detector}"\npoll_frequency = "50ms"`),
+        async (c) => {
+          await rm(file);
+          await c.waitFor("unhealthy after delete", () => c.health().state === "unhealthy");
+          assert.match(c.health().message, /no such file or directory/);
+          assert.equal(c.exports()?.content, "first");
+          await writeFile(file, "second");
+          await c.waitForExports((e) => contentOf(e) === "second");
+          assert.equal(c.health().state, "healthy");
+        },
+      );
     });
   }
 
   it("is_secret exports the content as a secret that never prints", async () => {
     const file = join(dir, "token");
     await writeFile(file, "s3cr3t");
-    const c = await build(`filename = ${str(file)}\nis_secret = true`);
-    try {
+    await withComponent(build(`filename = ${str(file)}\nis_secret = true`), async (c) => {
       const content = c.exports()!.content;
       assert.ok(isSecret(content));
       assert.equal(secretValue(content), "s3cr3t");
@@ -162,9 +143,7 @@ describe("local.file", () => {
       await c.update(`filename = ${str(file)}\nis_secret = false`);
       assert.equal(c.exports()?.content, "s3cr3t");
       assert.equal(c.exportsValue()?.get("content"), "s3cr3t");
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   it("update to another filename exports that file and watches it", async () => {
@@ -172,8 +151,7 @@ describe("local.file", () => {
     const b = join(dir, "b.txt");
     await writeFile(a, "A");
     await writeFile(b, "B");
-    const c = await build(`filename = ${str(a)}\npoll_frequency = "1h"`);
-    try {
+    await withComponent(build(`filename = ${str(a)}\npoll_frequency = "1h"`), async (c) => {
       await c.update(`filename = ${str(b)}\npoll_frequency = "1h"`);
       assert.equal(c.exports()?.content, "B");
       await writeFile(b, "B2");
@@ -181,21 +159,16 @@ describe("local.file", () => {
       await writeFile(a, "A2");
       await new Promise((r) => setTimeout(r, 100));
       assert.equal(contentOf(c.exports()), "B2");
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   it("does not re-export unchanged content", async () => {
     const file = join(dir, "steady.txt");
     await writeFile(file, "same");
-    const c = await build(`filename = ${str(file)}\ndetector = "poll"\npoll_frequency = "20ms"`);
-    try {
+    await withComponent(build(`filename = ${str(file)}\ndetector = "poll"\npoll_frequency = "20ms"`), async (c) => {
       await new Promise((r) => setTimeout(r, 150));
       assert.equal(c.exportsHistory.length, 1);
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   it("refuses a poll_frequency that is not positive", async () => {
