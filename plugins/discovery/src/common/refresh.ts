@@ -2,7 +2,7 @@
 // refresh every refresh_interval (and on demand, e.g. a file watch or an update),
 // refreshes never overlapping, exports published only when the targets change, and
 // health reporting the last refresh's error.
-import { type Component, type ComponentContext, WakeableSleep } from "@ingot/sdk";
+import { type Component, type ComponentContext, type ComponentDefinition, WakeableSleep } from "@ingot/sdk";
 
 /** A discovery target: label name to value (Alloy's list(map(string)) element). */
 export type Target = Record<string, string>;
@@ -154,4 +154,20 @@ function describeJson(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   return typeof v === "object" ? "an object" : typeof v;
+}
+
+/**
+ * The definition of a refreshing discovery component: build() runs one refresh before
+ * it returns, so the first targets are exported when the component is built.
+ */
+export function refreshingDefinition<Args extends { refresh_interval: number }>(
+  create: (ctx: ComponentContext<TargetsExports>, args: Args) => RefreshingDiscovery<Args>,
+): ComponentDefinition<Args, TargetsExports> {
+  return {
+    async build(ctx, args) {
+      const c = create(ctx, args);
+      await c.refresh();
+      return c;
+    },
+  };
 }

@@ -5,7 +5,7 @@
 // __meta_dns_ns_record_target. A name whose lookup fails keeps its last targets.
 import { Resolver } from "node:dns/promises";
 import type { ComponentDefinition } from "@ingot/sdk";
-import { RefreshingDiscovery, type RefreshResult, type Target, type TargetsExports } from "../common/refresh.js";
+import { RefreshingDiscovery, type RefreshResult, refreshingDefinition, type Target } from "../common/refresh.js";
 
 export interface DnsArguments {
   names: string[];
@@ -21,13 +21,7 @@ export interface DnsArguments {
  */
 export const TEST_DNS_SERVER_ENV = "INGOT_DISCOVERY_DNS_TEST_SERVER";
 
-export const discoveryDns: ComponentDefinition<DnsArguments, TargetsExports> = {
-  async build(ctx, args) {
-    const c = new DnsDiscovery(ctx, args);
-    await c.refresh();
-    return c;
-  },
-};
+export const discoveryDns = refreshingDefinition<DnsArguments>((ctx, args) => new DnsDiscovery(ctx, args));
 
 const trimDot = (s: string) => (s.endsWith(".") ? s.slice(0, -1) : s);
 const hostPort = (host: string, port: number) => (host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`);

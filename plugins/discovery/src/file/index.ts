@@ -10,8 +10,8 @@ import type { ComponentDefinition } from "@ingot/sdk";
 import {
   RefreshingDiscovery,
   type RefreshResult,
+  refreshingDefinition,
   type Target,
-  type TargetsExports,
   targetsFromGroups,
 } from "../common/refresh.js";
 
@@ -23,13 +23,7 @@ export interface FileArguments {
 
 export const FILEPATH_LABEL = "__meta_filepath";
 
-export const discoveryFile: ComponentDefinition<FileArguments, TargetsExports> = {
-  async build(ctx, args) {
-    const c = new FileDiscovery(ctx, args);
-    await c.refresh();
-    return c;
-  },
-};
+export const discoveryFile = refreshingDefinition<FileArguments>((ctx, args) => new FileDiscovery(ctx, args));
 
 let yamlModule: Promise<typeof import("yaml")> | undefined;
 

@@ -13,7 +13,7 @@ import {
   tlsOptions,
   validateHttpClientAuth,
 } from "@ingot/sdk/http-client";
-import { RefreshingDiscovery, type RefreshResult, type TargetsExports, targetsFromGroups } from "../common/refresh.js";
+import { RefreshingDiscovery, type RefreshResult, refreshingDefinition, targetsFromGroups } from "../common/refresh.js";
 
 export interface HttpClientArguments extends HttpClientAuthArgs {
   proxy_url?: string;
@@ -36,13 +36,7 @@ const CONTENT_TYPE = /^application\/json(;\s*charset=("utf-8"|utf-8))?$/i;
 const MAX_REDIRECTS = 10;
 const TIMEOUT_MS = 30_000;
 
-export const discoveryHttp: ComponentDefinition<HttpArguments, TargetsExports> = {
-  async build(ctx, args) {
-    const c = new HttpDiscovery(ctx, args);
-    await c.refresh();
-    return c;
-  },
-};
+export const discoveryHttp = refreshingDefinition<HttpArguments>((ctx, args) => new HttpDiscovery(ctx, args));
 
 class HttpDiscovery extends RefreshingDiscovery<HttpArguments> {
   protected validate(args: HttpArguments): void {
