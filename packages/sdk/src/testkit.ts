@@ -37,6 +37,22 @@ export function capsule(value: unknown, typeName: string): Capsule {
   return new Capsule(value, typeName);
 }
 
+/**
+ * Runs `check` on a component being built (what `harness.build(...)` returns) and stops
+ * it afterwards, also when `check` fails: `await withComponent(p.build(...), async (c) => {...})`.
+ */
+export async function withComponent<C extends { stop(): Promise<void> }>(
+  built: Promise<C>,
+  check: (c: C) => Promise<void>,
+): Promise<void> {
+  const c = await built;
+  try {
+    await check(c);
+  } finally {
+    await c.stop();
+  }
+}
+
 export interface BuildOptions {
   /**
    * Names the Alloy text may reference. Alloy values (Capsule, Secret...) are used as

@@ -3,8 +3,9 @@ import { mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { withComponent } from "@ingot/sdk/testkit";
 import type { FileMatchArguments, FileMatchExports } from "../src/index.js";
-import { localPlugin, withComponent } from "./plugin.js";
+import { localPlugin } from "./plugin.js";
 
 let dir: string;
 

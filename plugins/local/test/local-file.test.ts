@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { isSecret, secretValue } from "@ingot/sdk";
-import { Secret } from "@ingot/sdk/testkit";
+import { Secret, withComponent } from "@ingot/sdk/testkit";
 import type { FileArguments, FileExports } from "../src/index.js";
-import { localPlugin, str, withComponent } from "./plugin.js";
+import { localPlugin, str } from "./plugin.js";
 
 let dir: string;
 

@@ -15,16 +15,3 @@ export function localPlugin(): Promise<PluginHarness> {
 
 /** An Alloy string literal. */
 export const str = (s: string): string => JSON.stringify(s);
-
-/** Runs `check` on a component being built and stops it afterwards, also when `check` fails. */
-export async function withComponent<C extends { stop(): Promise<void> }>(
-  built: Promise<C>,
-  check: (c: C) => Promise<void>,
-): Promise<void> {
-  const c = await built;
-  try {
-    await check(c);
-  } finally {
-    await c.stop();
-  }
-}

@@ -12,7 +12,7 @@ import {
   STALE_NAN,
 } from "@ingot/sdk";
 import { RELABEL_RULE_BLOCK_SCHEMA, type RelabelRule } from "@ingot/sdk/relabel";
-import { capsule, loadPlugin, type PluginHarness } from "@ingot/sdk/testkit";
+import { type Capsule, capsule, loadPlugin, type PluginHarness, withComponent } from "@ingot/sdk/testkit";
 import type { RelabelArguments, RelabelExports } from "../src/relabel/index.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -49,6 +49,14 @@ function sink(delay = 0) {
     },
   };
   return { seen, recv, batches: () => batches, value: capsule(recv, CAPSULE_METRICS_RECEIVER) };
+}
+
+/** Builds prometheus.relabel with `forward_to = [out]` and `body` (rules, max_cache_size). */
+async function buildRelabel(body: string, out: Capsule) {
+  const p = await plugin();
+  return p.build<RelabelArguments, RelabelExports>("prometheus.relabel", `forward_to = [out]\n${body}`, {
+    scope: { out },
+  });
 }
 
 const RULES = `
@@ -93,12 +101,8 @@ describe("prometheus.relabel", () => {
   });
 
   it("relabels, drops, forwards; caches per series; passes stale markers; exports rules", async () => {
-    const p = await plugin();
     const out = sink();
-    const c = await p.build<RelabelArguments, RelabelExports>("prometheus.relabel", `forward_to = [out]\n${RULES}`, {
-      scope: { out: out.value },
-    });
-    try {
+    await withComponent(buildRelabel(RULES, out.value), async (c) => {
       const e = c.exports()!;
       assert.equal(e.rules.length, 3);
       assert.equal((c.exportsValue()!.get("rules") as { typeName: string }).typeName, "RelabelRules");
@@ -148,20 +152,12 @@ describe("prometheus.relabel", () => {
       assert.equal(last.labels.host, "web-1");
       assert.equal(c.health().state, "healthy");
       assert.deepEqual((c.debugInfo() as { cache_size: number }).cache_size, 2);
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   it("drops series whose labels become empty; no rules forwards the batch as is", async () => {
-    const p = await plugin();
     const out = sink();
-    const c = await p.build<RelabelArguments, RelabelExports>(
-      "prometheus.relabel",
-      `forward_to = [out]\nrule {\n regex = ".*"\n action = "labeldrop"\n}`,
-      { scope: { out: out.value } },
-    );
-    try {
+    await withComponent(buildRelabel(`rule {\n regex = ".*"\n action = "labeldrop"\n}`, out.value), async (c) => {
       const b = new MetricsBatchBuilder();
       c.exports()!.receiver.append(batchOf(b, [{ __name__: "up" }], 1));
       assert.equal(out.seen.length, 0);
@@ -172,18 +168,12 @@ describe("prometheus.relabel", () => {
       assert.equal(out.seen.length, 1);
       assert.equal(out.seen[0]!.table, b.series.id); // passed through untouched
       assert.equal(c.exports()!.rules.length, 0);
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   it("returns the downstream promise (backpressure) and keeps concurrent batches apart", async () => {
-    const p = await plugin();
     const slow = sink(30);
-    const c = await p.build<RelabelArguments, RelabelExports>("prometheus.relabel", `forward_to = [out]\n${RULES}`, {
-      scope: { out: slow.value },
-    });
-    try {
+    await withComponent(buildRelabel(RULES, slow.value), async (c) => {
       const b1 = new MetricsBatchBuilder();
       const b2 = new MetricsBatchBuilder();
       const p1 = c.exports()!.receiver.append(batchOf(b1, [{ __name__: "a", instance: "h:1" }], 1));
@@ -201,18 +191,13 @@ describe("prometheus.relabel", () => {
         slow.seen.map((s) => s.labels.__name__),
         ["a", "b"],
       );
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   it("an update with new rules clears the cache; a bad rule is refused with Prometheus's message", async () => {
     const p = await plugin();
     const out = sink();
-    const c = await p.build<RelabelArguments, RelabelExports>("prometheus.relabel", `forward_to = [out]\n${RULES}`, {
-      scope: { out: out.value },
-    });
-    try {
+    await withComponent(buildRelabel(RULES, out.value), async (c) => {
       const b = new MetricsBatchBuilder();
       c.exports()!.receiver.append(batchOf(b, [{ __name__: "up", instance: "h:1" }], 1));
       await c.update(`forward_to = [out]\nrule {\n target_label = "env"\n replacement = "prod"\n}`);
@@ -231,41 +216,25 @@ describe("prometheus.relabel", () => {
           }),
         /unrecognized action type "bogus"/,
       );
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   it("max_cache_size bounds the cache", async () => {
-    const p = await plugin();
     const out = sink();
-    const c = await p.build<RelabelArguments, RelabelExports>(
-      "prometheus.relabel",
-      `forward_to = [out]\nmax_cache_size = 10\n${RULES}`,
-      {
-        scope: { out: out.value },
-      },
-    );
-    try {
+    await withComponent(buildRelabel(`max_cache_size = 10\n${RULES}`, out.value), async (c) => {
       const b = new MetricsBatchBuilder();
       const series = Array.from({ length: 25 }, (_, i) => ({ __name__: `m${i}`, instance: `h:${i}` }));
       for (let k = 0; k < 3; k++) c.exports()!.receiver.append(batchOf(b, series, k));
       assert.equal(out.seen.length, 75);
       assert.ok((c.debugInfo() as { cache_size: number }).cache_size <= 25);
       assert.deepEqual(out.seen[74]!.labels, { __name__: "m24", host: "h", instance: "h:24" });
-    } finally {
-      await c.stop();
-    }
+    });
   });
 
   it("throughput: 1M cached samples", async () => {
-    const p = await plugin();
     let n = 0;
     const recv = capsule({ append: (b: MetricsBatch) => void (n += b.length) }, CAPSULE_METRICS_RECEIVER);
-    const c = await p.build<RelabelArguments, RelabelExports>("prometheus.relabel", `forward_to = [out]\n${RULES}`, {
-      scope: { out: recv },
-    });
-    try {
+    await withComponent(buildRelabel(RULES, recv), async (c) => {
       const b = new MetricsBatchBuilder();
       const series = Array.from({ length: 10_000 }, (_, i) => ({ __name__: `m${i % 100}`, instance: `host${i}:9100` }));
       const batch = batchOf(b, series, 0);
@@ -280,8 +249,6 @@ describe("prometheus.relabel", () => {
         `prometheus.relabel: first pass ${((first * 1000) / 10_000).toFixed(2)} µs/series, cached ${((ms * 1e6) / 1_000_000).toFixed(0)} ns/sample`,
       );
       assert.ok(ms < 5000);
-    } finally {
-      await c.stop();
-    }
+    });
   });
 });
