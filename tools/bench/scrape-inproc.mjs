@@ -6,7 +6,10 @@
 // per series. Run under `node --cpu-prof` to see where the time goes.
 //
 //   node ../shared/bench/target.js --series 1M --targets 100 --base-port 41000 &
-//   node tools/bench/scrape-inproc.mjs --ports 41000-41099 --interval 5000 --duration 30 [--sink wal]
+//   node tools/bench/scrape-inproc.mjs --ports 41000-41099 --interval 5000 --duration 30 [--sink wal] [--workers 1]
+//
+// --workers N scrapes in N scrape workers (pool.ts) instead of on the main thread (0, the
+// default here); CPU is then the whole process's (process.cpuUsage counts every thread).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +20,7 @@ const root = new URL("../../plugins/prometheus/dist/src/", import.meta.url);
 const { ScrapeLoop } = await import(new URL("scrape/loop.js", root).href);
 const { ScrapeClient } = await import(new URL("scrape/http.js", root).href);
 const { resolveTarget } = await import(new URL("scrape/targets.js", root).href);
+const { ScrapeWorkerPool, newClientId } = await import(new URL("scrape/pool.js", root).href);
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +29,7 @@ const { values } = parseArgs({
     duration: { type: "string", default: "30" },
     sink: { type: "string", default: "none" },
     warmup: { type: "string", default: "10" },
+    workers: { type: "string", default: "0" },
   },
 });
 const [p0, p1] = values.ports.split("-").map(Number);
@@ -73,7 +78,16 @@ const args = {
   follow_redirects: true,
   enable_http2: true,
 };
-const shared = { args, client: new ScrapeClient(args), receivers: [receiver], forcedError: undefined, seed: 1 };
+const pool = Number(values.workers) > 0 ? new ScrapeWorkerPool(Number(values.workers)) : undefined;
+const shared = {
+  args,
+  client: new ScrapeClient(args),
+  receivers: [receiver],
+  forcedError: undefined,
+  seed: 1,
+  pool,
+  cid: newClientId(),
+};
 const defaults = {
   jobName: "bench",
   scheme: "http",

@@ -166,6 +166,7 @@ export class ScrapeLoop {
   async scrapeOnce(signal: AbortSignal): Promise<void> {
     const s = this.shared;
     let res: ScrapeResult;
+    let failed = false;
     const start = Date.now();
     try {
       if (this.pool) res = await this.pool.scrape(this, s, signal);
@@ -175,6 +176,7 @@ export class ScrapeLoop {
       }
     } catch (e) {
       if (signal.aborted) return;
+      failed = true;
       res = failedResult(start, (e as Error).message, s.args, this.target.timeoutMs);
     }
     if (signal.aborted && res.err !== undefined) return;
@@ -189,6 +191,8 @@ export class ScrapeLoop {
     } catch (e) {
       this.lastError ||= `appending to receivers: ${(e as Error).message}`;
     }
+    // The receivers are done with the batch's arrays (MetricsBatch ownership).
+    if (this.pool && !failed) this.pool.recycle(this, res);
     if (res.compact) this.renumber(res.compact);
   }
 

@@ -29,11 +29,46 @@ function send(m: FromWorker, transfer: ArrayBuffer[] = []): void {
   port?.postMessage(m, transfer);
 }
 
+/**
+ * Buffers the main thread handed back after forwarding a result (pool.recycle): reused
+ * for the next results, so steady-state scrapes allocate no new backing stores.
+ */
+const free: ArrayBuffer[] = [];
+const FREE_MAX = 192;
+
+function take(bytes: number): ArrayBuffer {
+  let best = -1;
+  for (let i = 0; i < free.length; i++) {
+    const b = free[i] as ArrayBuffer;
+    if (b.byteLength >= bytes && (best < 0 || b.byteLength < (free[best] as ArrayBuffer).byteLength)) best = i;
+  }
+  if (best >= 0) {
+    const b = free[best] as ArrayBuffer;
+    free[best] = free[free.length - 1] as ArrayBuffer;
+    free.pop();
+    return b;
+  }
+  // A little head room, so a target whose sample count varies keeps reusing its buffers.
+  return new ArrayBuffer(Math.max(64, Math.ceil((bytes * 1.25) / 8) * 8));
+}
+
+function copyU32(a: Uint32Array, n: number): Uint32Array {
+  const out = new Uint32Array(take(n * 4), 0, n);
+  out.set(a.subarray(0, n));
+  return out;
+}
+
+function copyF64(a: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(take(n * 8), 0, n);
+  out.set(a.subarray(0, n));
+  return out;
+}
+
 /** Copies the result's views out of the scraper's reused buffers, listing what to transfer. */
 function detach(r: ScrapeResult): { result: ScrapeResult; transfer: ArrayBuffer[] } {
-  const ids = r.ids.slice(0, r.length);
-  const timestamps = r.timestamps.slice(0, r.length);
-  const values = r.values.slice(0, r.length);
+  const ids = copyU32(r.ids, r.length);
+  const timestamps = copyF64(r.timestamps, r.length);
+  const values = copyF64(r.values, r.length);
   const out: ScrapeResult = { ...r, ids, timestamps, values };
   const transfer = [ids.buffer, timestamps.buffer, values.buffer] as ArrayBuffer[];
   if (r.exemplars) {
@@ -99,6 +134,9 @@ port.on("message", (m: ToWorker) => {
       send({ rid: m.rid, ids: m.wantIds && t ? t.scraper.lastIds() : undefined });
       break;
     }
+    case "recycle":
+      for (const b of m.buffers) if (free.length < FREE_MAX) free.push(b);
+      break;
     case "dropClient": {
       const c = clients.get(m.cid);
       clients.delete(m.cid);
