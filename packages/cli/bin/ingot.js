@@ -57,7 +57,9 @@ const save = () => {
   saved = true;
   writeCache(cache, script);
 };
-if (!saved) process.once("exit", save);
+// `run` writes once ready (a start killed or failed before then would cache too little);
+// the other commands when they exit.
+if (!saved && cache.cmd !== "run") process.once("exit", save);
 
 const module = { exports: {} };
 const url = pathToFileURL(bundle).href;
@@ -66,7 +68,12 @@ script.runInThisContext()(module.exports, createRequire(bundle), module, bundle,
 trace("bundle-initialised");
 // INGOT_STARTUP_TRACE=exit: exit once started, to measure startup (perf stat, --cpu-prof).
 const exitWhenStarted = process.env.INGOT_STARTUP_TRACE === "exit";
-await module.exports.main({ onStarted: () => (exitWhenStarted ? process.exit(0) : setImmediate(save)) });
+const onStarted = () => {
+  if (!exitWhenStarted) return setImmediate(save);
+  save();
+  process.exit(0);
+};
+await module.exports.main({ onStarted });
 
 /** The cache file for this bundle and command, or undefined when the cache is off or unusable. */
 function cacheFile() {
@@ -82,7 +89,7 @@ function cacheFile() {
     // upgraded bundle replaces its predecessor's, other installations keep theirs.
     const prefix = `ingot-${cmd}-${crc32(bundle).toString(16)}-`;
     const key = [process.version, process.arch, st.size, Math.trunc(st.mtimeMs), st.ino].join("-");
-    return { dir, file: join(dir, `${prefix}${key}.v8cache`), prefix };
+    return { cmd, dir, file: join(dir, `${prefix}${key}.v8cache`), prefix };
   } catch {
     return undefined;
   }
