@@ -73,6 +73,13 @@ const result = await build({
   define: { __INGOT_VERSION__: JSON.stringify(pkg.version), "import.meta.url": "__ingotImportMetaUrl" },
 });
 
+// In a CommonJS bundle import.meta is empty: only import.meta.url is provided (define
+// above), so any other use fails the build rather than reading undefined at run time.
+const metaWarnings = result.warnings.filter((w) => w.text.includes("import.meta"));
+if (metaWarnings.length > 0) {
+  throw new Error(`build.js: import.meta other than import.meta.url in the bundle: ${metaWarnings[0].text}`);
+}
+
 // import() in a script compiled from V8's code cache fails on Node 20 ("A dynamic
 // import callback was not specified": the cache loses the script's host-defined
 // options). So every import() of the bundle (plugin entry modules, the lazily loaded
