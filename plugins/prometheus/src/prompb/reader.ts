@@ -184,21 +184,10 @@ export class WriteRequestDecoder {
         r.skip(key & 7);
         continue;
       }
-      const n = r.len();
-      const lend = r.pos + n;
-      const l = r.sub(r.pos, lend);
-      let name = "";
-      let value = "";
-      while (l.pos < lend) {
-        const k = l.uvarint();
-        if (k === 0x0a) name = l.string();
-        else if (k === 0x12) value = l.string();
-        else l.skip(k & 7);
-      }
-      if (pairs.length > 0 && (pairs[pairs.length - 2] as string) >= name) sorted = false;
-      if (value === "") sorted = false;
-      pairs.push(name, value);
-      r.pos = lend;
+      labelPair(r, pairs);
+      const n = pairs.length;
+      if (n > 2 && (pairs[n - 4] as string) >= (pairs[n - 2] as string)) sorted = false;
+      if (pairs[n - 1] === "") sorted = false;
     }
     return sorted ? pairs.slice() : labelsFromPairs(pairs);
   }
@@ -210,26 +199,30 @@ export class WriteRequestDecoder {
     let t = Number.NaN;
     while (r.pos < r.end) {
       const k = r.uvarint();
-      if (k === 0x0a) {
-        const n = r.len();
-        const lend = r.pos + n;
-        const l = r.sub(r.pos, lend);
-        let name = "";
-        let value = "";
-        while (l.pos < lend) {
-          const kk = l.uvarint();
-          if (kk === 0x0a) name = l.string();
-          else if (kk === 0x12) value = l.string();
-          else l.skip(kk & 7);
-        }
-        pairs.push(name, value);
-        r.pos = lend;
-      } else if (k === 0x11) v = r.double();
+      if (k === 0x0a) labelPair(r, pairs);
+      else if (k === 0x11) v = r.double();
       else if (k === 0x18) t = r.int64();
       else r.skip(k & 7);
     }
     builder.addExemplar(ref, labelsFromPairs(pairs), v, t);
   }
+}
+
+/** Decodes the Label message (name 1, value 2) at r.pos and appends its name and value to pairs. */
+function labelPair(r: WireReader, pairs: string[]): void {
+  const n = r.len();
+  const lend = r.pos + n;
+  const l = r.sub(r.pos, lend);
+  let name = "";
+  let value = "";
+  while (l.pos < lend) {
+    const k = l.uvarint();
+    if (k === 0x0a) name = l.string();
+    else if (k === 0x12) value = l.string();
+    else l.skip(k & 7);
+  }
+  pairs.push(name, value);
+  r.pos = lend;
 }
 
 function metadata(r: WireReader): MetricMetadata {
