@@ -11,33 +11,21 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { conformancePath } from "@ingot/testkit";
 import { uncompressSync } from "snappy";
 import { IngotProcess, writeConfig } from "./helpers/ingot.js";
+import { encodeMetricFamily as enc } from "./helpers/metric-family.js";
 import { httpGet, waitFor } from "./helpers/procs.js";
 import { PrometheusServer } from "./helpers/prometheus.js";
 import { writeRequestProto } from "./helpers/rw-receiver.js";
-
-const require = createRequire(import.meta.url);
-const protobuf = require("protobufjs") as typeof import("protobufjs");
 
 const PROTO_CT = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
 
 /** The exposition body: delimited MetricFamily messages, encoded with protobufjs from the client_model .proto. */
 function expositionBody(exemplarSeconds: number): Buffer {
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) =>
-    target.startsWith("google/")
-      ? join(require.resolve("protobufjs/package.json"), "..", target)
-      : conformancePath("prometheus-client-model", target);
-  root.loadSync("io/prometheus/client/metrics.proto");
-  const MF = root.lookupType("io.prometheus.client.MetricFamily");
-  const enc = (o: object) => MF.encodeDelimited(MF.fromObject(o)).finish();
   const ts = { seconds: exemplarSeconds };
   return Buffer.concat([
     enc({

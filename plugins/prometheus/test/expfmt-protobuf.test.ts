@@ -1,27 +1,14 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { conformancePath } from "@ingot/testkit";
 import { createParser, PromTextParser, ProtobufParser } from "../src/expfmt/index.js";
 import { collect, parseFailure } from "./expfmt-helpers.js";
-
-const require = createRequire(import.meta.url);
-const protobuf = require("protobufjs") as typeof import("protobufjs");
+import { encodeMetricFamily as enc } from "./helpers/metric-family.js";
 
 const dir = conformancePath("prometheus-common-expfmt", "expfmt", "testdata");
-const protoRoot = () => {
-  const root = new protobuf.Root();
-  root.resolvePath = (_origin, target) =>
-    target.startsWith("google/")
-      ? join(require.resolve("protobufjs/package.json"), "..", target)
-      : conformancePath("prometheus-client-model", target);
-  root.loadSync("io/prometheus/client/metrics.proto");
-  return root;
-};
-
 /** Samples as comparable strings "labels value ts" (labels already sorted). */
 const samples = (c: ReturnType<typeof collect>) =>
   c.samples.map((s) => `${JSON.stringify(s.labels)} ${s.value} ${s.ts ?? ""}`).sort();
@@ -65,9 +52,6 @@ describe("expfmt: protobuf exposition", () => {
   });
 
   it("decodes classic histograms, summaries, exemplars, created timestamps and native histograms", () => {
-    const root = protoRoot();
-    const MF = root.lookupType("io.prometheus.client.MetricFamily");
-    const enc = (o: object) => MF.encodeDelimited(MF.fromObject(o)).finish();
     const body = Buffer.concat([
       enc({
         name: "rpc_total",
@@ -211,9 +195,6 @@ describe("expfmt: protobuf exposition", () => {
   });
 
   it("decodes float native histograms, gauge histograms and negative timestamps", () => {
-    const root = protoRoot();
-    const MF = root.lookupType("io.prometheus.client.MetricFamily");
-    const enc = (o: object) => MF.encodeDelimited(MF.fromObject(o)).finish();
     const body = Buffer.concat([
       enc({
         name: "fh",
@@ -300,9 +281,6 @@ describe("expfmt: protobuf exposition", () => {
   });
 
   it("rejects bad messages", () => {
-    const root = protoRoot();
-    const MF = root.lookupType("io.prometheus.client.MetricFamily");
-    const enc = (o: object) => Buffer.from(MF.encodeDelimited(MF.fromObject(o)).finish());
     assert.match(
       parseFailure(() =>
         collect(new ProtobufParser(enc({ name: "bad-name", type: 1, metric: [{ gauge: { value: 1 } }] }))),
