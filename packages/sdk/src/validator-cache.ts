@@ -5,7 +5,7 @@
 // never meets a stale validator; anything unexpected falls back to compiling.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Ajv, ValidateFunction } from "ajv";
 import standaloneCode from "ajv/dist/standalone/index.js";
 
@@ -49,11 +49,40 @@ export function cachedValidator(getAjv: () => Ajv, schema: object): ValidateFunc
   if (cacheDir === undefined) return getAjv().compile(schema);
   const key = createHash("sha256").update(CACHE_FORMAT).update(JSON.stringify(schema)).digest("hex").slice(0, 32);
   const file = join(cacheDir, `${key}.cjs`);
+  let code: string | undefined;
   try {
-    return evaluate(readFileSync(file, "utf8"));
+    code = readFileSync(file, "utf8");
   } catch {
     // absent or unreadable: compile below
   }
+  if (code !== undefined) return evaluatedOnFirstCall(code, () => compileAndCache(getAjv, schema, file));
+  return compileAndCache(getAjv, schema, file);
+}
+
+/**
+ * A validator that evaluates the cached code when first called: most validators (the
+ * exports of every component, the arguments of components a config does not use) are
+ * never called before the runtime is ready, so startup does not pay for them. Code
+ * that does not evaluate is replaced by a fresh compile.
+ */
+function evaluatedOnFirstCall(code: string, compile: () => ValidateFunction): ValidateFunction {
+  let fn: ValidateFunction | undefined;
+  const validate = ((data: unknown, ctx?: unknown) => {
+    if (fn === undefined) {
+      try {
+        fn = evaluate(code);
+      } catch {
+        fn = compile();
+      }
+    }
+    const ok = (fn as (d: unknown, c?: unknown) => boolean)(data, ctx);
+    validate.errors = fn.errors;
+    return ok;
+  }) as ValidateFunction;
+  return validate;
+}
+
+function compileAndCache(getAjv: () => Ajv, schema: object, file: string): ValidateFunction {
   const ajv = getAjv();
   const validate = ajv.compile(schema);
   try {
@@ -63,7 +92,7 @@ export function cachedValidator(getAjv: () => Ajv, schema: object): ValidateFunc
     const inlined = inlineAjvRuntime(code);
     if (inlined === undefined) return validate; // a helper we do not inline: keep it uncached
     code = inlined;
-    mkdirSync(cacheDir, { recursive: true });
+    mkdirSync(dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, code);
     renameSync(tmp, file);

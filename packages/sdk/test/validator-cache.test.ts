@@ -51,7 +51,7 @@ test("a compiled validator is cached on disk and the cached one validates alike"
   );
 });
 
-test("an unreadable cache entry is ignored and replaced by a fresh compile", () => {
+test("an unreadable cache entry is ignored and replaced by a fresh compile on first use", () => {
   const dir = mkdtempSync(join(tmpdir(), "ingot-vcache-"));
   setValidatorCacheDir(dir);
   cachedValidator(() => createAjv(), schema);
@@ -62,9 +62,19 @@ test("an unreadable cache entry is ignored and replaced by a fresh compile", () 
     made++;
     return createAjv();
   }, schema);
-  assert.equal(made, 1);
+  assert.equal(made, 0, "cached code is only evaluated when the validator is first called");
   assert.equal(v({ name: "ok" }), true);
+  assert.equal(made, 1);
   assert.equal(v({ name: "x" }), false);
+  assert.equal(v.errors?.[0]?.keyword, "minLength");
+  assert.equal(made, 1, "compiled once");
+  // The entry was rewritten: the next validator evaluates it without an ajv instance.
+  const again = cachedValidator(() => {
+    made++;
+    return createAjv();
+  }, schema);
+  assert.equal(again({ name: "x" }), false);
+  assert.equal(made, 1);
 });
 
 test("without a cache directory nothing is written", () => {
