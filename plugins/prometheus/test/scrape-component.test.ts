@@ -3,6 +3,11 @@ import { after, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { collector, promPlugin, type Sample, target, text } from "./scrape-helpers.js";
 
+// These tests scrape in a worker (INGOT_SCRAPE_WORKERS=1: the pool's workers from the
+// start) unless scrape-component-inproc.test.ts set 0; the automatic start has its own
+// tests in scrape-workers.test.ts.
+process.env.INGOT_SCRAPE_WORKERS ??= "1";
+
 const BODY = `# HELP http_requests_total Requests.
 # TYPE http_requests_total counter
 http_requests_total{code="200",method="get"} 10

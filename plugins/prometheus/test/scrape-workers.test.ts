@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { ScrapeClient } from "../src/scrape/http.js";
 import { type LoopShared, ScrapeLoop } from "../src/scrape/loop.js";
-import { newClientId, ScrapeWorkerPool, scrapeWorkerCount } from "../src/scrape/pool.js";
+import { newClientId, ScrapeWorkerPool, scrapeWorkerCount, scrapeWorkerPool } from "../src/scrape/pool.js";
 import { type ResolvedTarget, resolveTarget } from "../src/scrape/targets.js";
 import { collector, packageRoot, promPlugin, type Sample, target } from "./scrape-helpers.js";
 
@@ -52,15 +52,22 @@ function shape(samples: Sample[]): string[] {
 }
 
 describe("scrape workers", () => {
-  it("the bundle ships the worker entry next to plugin.js; one worker on two cores by default", () => {
+  it("the bundle ships the worker entry next to plugin.js; one worker on two cores by default, started automatically", () => {
     assert.ok(existsSync(join(packageRoot, "dist", "scrape-worker.js")));
     const old = process.env.INGOT_SCRAPE_WORKERS;
     delete process.env.INGOT_SCRAPE_WORKERS;
     try {
       const n = scrapeWorkerCount();
       assert.ok(n >= 1 && n <= 4, String(n));
+      assert.equal(scrapeWorkerPool()?.auto, true);
+      process.env.INGOT_SCRAPE_WORKERS = "2";
+      assert.equal(scrapeWorkerPool()?.auto, false);
+      assert.equal(scrapeWorkerPool()?.size, 2);
+      process.env.INGOT_SCRAPE_WORKERS = "0";
+      assert.equal(scrapeWorkerPool(), undefined);
     } finally {
       if (old !== undefined) process.env.INGOT_SCRAPE_WORKERS = old;
+      else delete process.env.INGOT_SCRAPE_WORKERS;
     }
   });
 
@@ -108,6 +115,61 @@ describe("scrape workers", () => {
     assert.equal(w.col.of("up", (s) => s.stale).length, 1);
     pool.detach();
     assert.equal(pool.running, 0, "the last loop gone: workers terminated");
+  });
+
+  it("an automatic pool scrapes in process until the main thread is busy, then moves the target to a worker (stale markers for what it lost)", async () => {
+    let body = "";
+    const srv = await target((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4" });
+      res.end(body);
+    });
+    cleanups.push(srv.close);
+    // Threshold 0: any event-loop activity in a 150 ms window turns the workers on.
+    const pool = new ScrapeWorkerPool(1, { threshold: 0, windowMs: 150 });
+    assert.equal(pool.auto, true);
+    const { col, loop } = await sharedFor(srv.address, pool);
+    pool.attach();
+    cleanups.push(() => pool.detach());
+    body = 'a{k="1"} 1\nb{k="2"} 2\n';
+    await loop.scrapeOnce(new AbortController().signal);
+    assert.equal(loop.health, "up", loop.lastError);
+    assert.equal(pool.running, 0, "first window not over: scraped in process");
+    await new Promise((r) => setTimeout(r, 200));
+    body = 'a{k="1"} 3\nc{k="3"} 4\n';
+    await loop.scrapeOnce(new AbortController().signal);
+    assert.equal(loop.health, "up", loop.lastError);
+    assert.equal(pool.running, 1, "busy window: the target moved to a worker");
+    assert.deepEqual(
+      col.samples.filter((x) => x.name.length === 1).map((x) => `${x.name}${x.labels.k} ${x.stale ? "stale" : x.v}`),
+      ["a1 1", "b2 2", "a1 3", "c3 4", "b2 stale"],
+    );
+    body = 'a{k="1"} 5\n';
+    await loop.scrapeOnce(new AbortController().signal);
+    assert.deepEqual(
+      col.of("c", (x) => x.stale).map((x) => x.labels.k),
+      ["3"],
+      "the worker's own staleness tracking takes over",
+    );
+    assert.equal(pool.running, 1);
+  });
+
+  it("an automatic pool under a light load never starts a worker", async () => {
+    const srv = await target((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4" });
+      res.end("m 1\n");
+    });
+    cleanups.push(srv.close);
+    const pool = new ScrapeWorkerPool(1, { threshold: 1, windowMs: 50 });
+    const { col, loop } = await sharedFor(srv.address, pool);
+    for (let i = 0; i < 3; i++) {
+      await loop.scrapeOnce(new AbortController().signal);
+      await new Promise((r) => setTimeout(r, 60));
+    }
+    assert.equal(pool.running, 0);
+    assert.deepEqual(
+      col.of("m").map((x) => x.v),
+      [1, 1, 1],
+    );
   });
 
   it("a worker that dies fails its scrapes (target down with the error) and is started again", async () => {

@@ -2,7 +2,7 @@
 // (offset by the target's hash) and forwards each scrape's samples to the receivers,
 // awaiting backpressure. The scrape itself (fetch, gunzip, parse, series cache,
 // staleness, report values) is a TargetScraper (target-scraper.ts), run either in a
-// scrape worker (pool.ts; the default) or in process. Its result names series by
+// scrape worker (pool.ts; once the main thread is busy, by default) or in process. Its result names series by
 // target-local ids; this loop owns the target's SeriesTable and maps ids to refs
 // (label sets arrive only for ids new to the target), puts its report refs on the
 // report samples and hands the columns on as a MetricsBatch without copying them.
@@ -87,6 +87,8 @@ export class ScrapeLoop {
   private map: Int32Array = new Int32Array(256).fill(-1);
   private reportRefs: number[] = [];
   private scraper: TargetScraper | undefined;
+  /** Refs of the last in-process scrape, until the first scrape in a worker (moveToWorker). */
+  private movedRefs: Int32Array | undefined;
   private readonly pool: ScrapeWorkerPool | undefined;
   private readonly abort = new AbortController();
   private done: Promise<void> | undefined;
@@ -122,14 +124,15 @@ export class ScrapeLoop {
     this.abort.abort();
     await this.done;
     let ids: Uint32Array | undefined;
-    if (this.pool) {
+    if (this.scraper) ids = this.scraper.lastIds();
+    else if (this.pool) {
       try {
         ids = await this.pool.remove(this, stale && this.scrapes > 0);
       } catch {
         // A failed worker lost the target's state: no markers for its series.
       }
-      if (this.done) this.pool.detach();
-    } else if (this.scraper) ids = this.scraper.lastIds();
+    }
+    if (this.pool && this.done) this.pool.detach();
     if (!stale || this.scrapes === 0) return;
     const b = new MetricsBatchBuilder(this.table);
     const now = Date.now();
@@ -167,10 +170,14 @@ export class ScrapeLoop {
     const s = this.shared;
     let res: ScrapeResult;
     let failed = false;
+    let inWorker = false;
     const start = Date.now();
     try {
-      if (this.pool) res = await this.pool.scrape(this, s, signal);
-      else {
+      if (this.pool?.useWorkers()) {
+        if (this.scraper) this.moveToWorker();
+        inWorker = true;
+        res = await this.pool.scrape(this, s, signal);
+      } else {
         this.scraper ??= new TargetScraper(this.core, coreArgs(s.args));
         res = await this.scraper.scrape(s.client, signal, s.forcedError);
       }
@@ -186,13 +193,15 @@ export class ScrapeLoop {
     this.lastError = res.err ?? "";
     this.lastScrape = new Date(res.startMs);
     this.lastDurationMs = res.durationMs;
+    const moved = this.movedRefs && this.staleAfterMove(batch, res.err !== undefined);
     try {
       await appendToAll(s.receivers, batch);
+      if (moved) await appendToAll(s.receivers, moved);
     } catch (e) {
       this.lastError ||= `appending to receivers: ${(e as Error).message}`;
     }
     // The receivers are done with the batch's arrays (MetricsBatch ownership).
-    if (this.pool && !failed) this.pool.recycle(this, res);
+    if (inWorker && !failed) this.pool?.recycle(this, res);
     if (res.compact) this.renumber(res.compact);
   }
 
@@ -233,6 +242,35 @@ export class ScrapeLoop {
     }
     if (res.metadata) batch.metadata = res.metadata;
     return batch;
+  }
+
+  /**
+   * The target moves from scraping in process to a worker (the pool turned its workers
+   * on). The worker starts with no state and announces every series afresh; the refs of
+   * the last in-process scrape are kept to mark those it no longer reports stale.
+   */
+  private moveToWorker(): void {
+    const ids = (this.scraper as TargetScraper).lastIds();
+    const refs = new Int32Array(ids.length);
+    let k = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const ref = this.map[ids[i] as number] ?? -1;
+      if (ref >= 0) refs[k++] = ref;
+    }
+    this.movedRefs = refs.subarray(0, k);
+    this.scraper = undefined;
+  }
+
+  /** Staleness markers for the series of the last in-process scrape that the first scrape in a worker lacks (all, if it failed). */
+  private staleAfterMove(batch: MetricsBatch, failed: boolean): MetricsBatch | undefined {
+    const refs = this.movedRefs as Int32Array;
+    this.movedRefs = undefined;
+    const present = new Set<number>();
+    if (!failed) for (let i = 0; i < batch.length; i++) present.add(batch.refs[i] as number);
+    const b = new MetricsBatchBuilder(this.table);
+    const now = Date.now();
+    for (let i = 0; i < refs.length; i++) if (!present.has(refs[i] as number)) b.add(refs[i] as number, now, STALE_NAN);
+    return b.length > 0 ? b.build() : undefined;
   }
 
   /** The scraper renumbered its ids: start a new table holding only the live series. */

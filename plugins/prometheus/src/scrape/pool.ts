@@ -7,9 +7,15 @@
 // the scrapes in flight (their targets report down with the error) and is started
 // afresh on the next scrape; its targets then re-announce every series.
 //
-// INGOT_SCRAPE_WORKERS=N sets the pool size (0: scrape in process, on the main thread);
-// the default is availableParallelism() - 1, at least 1 and at most 4.
+// By default the pool is automatic: targets scrape in process until the main thread is
+// busy (event-loop utilization above INGOT_SCRAPE_WORKERS_ELU, 0.5, over a 10 s window),
+// then every target moves to the workers for as long as the pool is in use. A worker
+// isolate costs tens of MiB, which a light load (100k series @1s keeps the main thread
+// ~20 % busy) does not need to pay. INGOT_SCRAPE_WORKERS=N (N ≥ 1) starts N workers at
+// once; 0 scrapes in process always. The automatic size is availableParallelism() - 1,
+// at least 1 and at most 4.
 import { availableParallelism } from "node:os";
+import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import type { LoopShared } from "./loop.js";
 import { coreArgs } from "./loop.js";
@@ -46,14 +52,25 @@ export interface PoolTarget {
   readonly target: { hash: number };
 }
 
-/** Worker count from INGOT_SCRAPE_WORKERS, or the default. 0 = no workers. */
-export function scrapeWorkerCount(): number {
+/** The explicit worker count from INGOT_SCRAPE_WORKERS, or undefined (automatic). */
+function explicitWorkerCount(): number | undefined {
   const env = process.env.INGOT_SCRAPE_WORKERS;
-  if (env !== undefined && env.trim() !== "") {
+  if (env !== undefined && env.trim() !== "" && env.trim() !== "auto") {
     const n = Number(env);
     if (Number.isInteger(n) && n >= 0) return Math.min(n, 16);
   }
-  return Math.min(4, Math.max(1, availableParallelism() - 1));
+  return undefined;
+}
+
+/** Worker count from INGOT_SCRAPE_WORKERS, or the default. 0 = no workers. */
+export function scrapeWorkerCount(): number {
+  return explicitWorkerCount() ?? Math.min(4, Math.max(1, availableParallelism() - 1));
+}
+
+/** Main-thread event-loop utilization above which an automatic pool starts its workers. */
+function autoThreshold(): number {
+  const v = Number(process.env.INGOT_SCRAPE_WORKERS_ELU);
+  return process.env.INGOT_SCRAPE_WORKERS_ELU !== undefined && v >= 0 && v <= 1 ? v : 0.5;
 }
 
 let theP: ScrapeWorkerPool | undefined;
@@ -62,8 +79,18 @@ let theP: ScrapeWorkerPool | undefined;
 export function scrapeWorkerPool(): ScrapeWorkerPool | undefined {
   const n = scrapeWorkerCount();
   if (n === 0) return undefined;
-  if (theP === undefined || (theP.idle && theP.size !== n)) theP = new ScrapeWorkerPool(n);
+  const auto = explicitWorkerCount() === undefined;
+  if (theP === undefined || (theP.idle && (theP.size !== n || theP.auto !== auto)))
+    theP = new ScrapeWorkerPool(n, auto ? { threshold: autoThreshold() } : undefined);
   return theP;
+}
+
+/** When an automatic pool starts its workers. */
+export interface AutoStart {
+  /** Event-loop utilization (0..1) of the main thread over a window that turns the workers on. */
+  threshold: number;
+  /** The window, in ms (default 10 s). */
+  windowMs?: number;
 }
 
 let nextCid = 1;
@@ -91,9 +118,41 @@ export class ScrapeWorkerPool {
   private readonly slots: Slot[];
   private users = 0;
   private nextRid = 1;
+  /** Automatic start: undefined when the workers are always used. */
+  private readonly autoStart: Required<AutoStart> | undefined;
+  private active: boolean;
+  private elu = performance.eventLoopUtilization();
+  private windowStart = performance.now();
 
-  constructor(readonly size: number) {
+  constructor(
+    readonly size: number,
+    auto?: AutoStart,
+  ) {
     this.slots = Array.from({ length: size }, () => new Slot());
+    this.autoStart = auto && { windowMs: 10_000, ...auto };
+    this.active = auto === undefined;
+  }
+
+  get auto(): boolean {
+    return this.autoStart !== undefined;
+  }
+
+  /**
+   * Whether scrapes go to the workers now. An automatic pool says no until the main
+   * thread's event-loop utilization over a window exceeds the threshold, then yes for
+   * as long as the pool is in use.
+   */
+  useWorkers(): boolean {
+    const a = this.autoStart;
+    if (this.active || a === undefined) return true;
+    const now = performance.now();
+    if (now - this.windowStart >= a.windowMs) {
+      const busy = performance.eventLoopUtilization(this.elu).utilization;
+      this.elu = performance.eventLoopUtilization();
+      this.windowStart = now;
+      if (busy > a.threshold) this.active = true;
+    }
+    return this.active;
   }
 
   get idle(): boolean {
@@ -109,10 +168,15 @@ export class ScrapeWorkerPool {
     this.users++;
   }
 
-  /** The last loop gone: workers are terminated. */
+  /** The last loop gone: workers are terminated (an automatic pool waits for load again). */
   detach(): void {
     if (--this.users > 0) return;
     this.users = 0;
+    if (this.autoStart) {
+      this.active = false;
+      this.elu = performance.eventLoopUtilization();
+      this.windowStart = performance.now();
+    }
     for (const s of this.slots) {
       const w = s.worker;
       if (!w) continue;
