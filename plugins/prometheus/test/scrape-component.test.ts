@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
+import { encodeMetricFamily } from "./helpers/metric-family.js";
 import { collector, promPlugin, type Sample, target, text } from "./scrape-helpers.js";
+
+const PROTO_CT = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
 
 // These tests scrape in a worker (INGOT_SCRAPE_WORKERS=1: the pool's workers from the
 // start) unless scrape-component-inproc.test.ts set 0; the automatic start has its own
@@ -233,7 +236,8 @@ describe("prometheus.scrape", () => {
         const col = collector();
         const c = await plugin.build(
           "prometheus.scrape",
-          `${tgt(s.address)}\nforward_to = [r]\nscrape_interval = "100ms"\nscrape_timeout = "90ms"\n${arg}`,
+          // A generous timeout: the first scrape may also start a scrape worker on a loaded machine.
+          `${tgt(s.address)}\nforward_to = [r]\nscrape_interval = "1s"\nscrape_timeout = "1s"\n${arg}`,
           { scope: { r: col.cap }, label: `l${i}` },
         );
         try {
@@ -247,6 +251,57 @@ describe("prometheus.scrape", () => {
         }
       }),
     );
+  });
+
+  it("scrape_classic_histograms: a protobuf histogram with native and classic buckets gives the classic series only when set", async () => {
+    const body = encodeMetricFamily({
+      name: "h",
+      type: 4, // HISTOGRAM
+      metric: [
+        {
+          histogram: {
+            sampleCount: 3,
+            sampleSum: 2,
+            schema: 0,
+            zeroThreshold: 0.001,
+            positiveSpan: [{ offset: 0, length: 1 }],
+            positiveDelta: [3],
+            bucket: [{ upperBound: 1, cumulativeCount: 3 }],
+          },
+        },
+      ],
+    });
+    const s = await target((_req, res) => {
+      res.writeHead(200, { "Content-Type": PROTO_CT });
+      res.end(body);
+    });
+    cleanups.push(s.close);
+    const plugin = await promPlugin();
+    const runWith = async (classic: boolean) => {
+      const col = collector();
+      const c = await plugin.build(
+        "prometheus.scrape",
+        `${tgt(s.address)}\nforward_to = [r]\nscrape_interval = "100ms"\nscrape_timeout = "100ms"\nscrape_protocols = ["PrometheusProto", "PrometheusText0.0.4"]\nscrape_classic_histograms = ${classic}`,
+        { scope: { r: col.cap }, label: `classic_${classic}` },
+      );
+      try {
+        await col.waitFor(() => col.of("up", (x) => x.v === 1).length > 0);
+        return col;
+      } finally {
+        await c.stop();
+      }
+    };
+    const off = await runWith(false);
+    assert.equal(off.of("h_bucket").length + off.of("h_count").length, 0, "native histogram only");
+    assert.ok(off.histograms > 0, "the native histogram is forwarded");
+    const on = await runWith(true);
+    assert.deepEqual(
+      [...new Set(on.of("h_bucket").map((x) => `${x.labels.le}=${x.v}`))].sort(),
+      ["+Inf=3", "1.0=3"], // le as Prometheus formats it (formatOpenMetricsFloat)
+    );
+    assert.equal(on.of("h_count")[0]?.v, 3);
+    assert.equal(on.of("h_sum")[0]?.v, 2);
+    assert.ok(on.histograms > 0, "and the native histogram too");
   });
 
   it("times out slow targets", async () => {

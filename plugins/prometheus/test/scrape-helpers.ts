@@ -45,6 +45,7 @@ export function collector() {
         samples.push({ labels, name: labels.__name__ ?? "", t: b.timestamps[i] as number, v, stale: isStaleNaN(v) });
       }
       if (b.metadata) metadata.push(...b.metadata);
+      if (b.histograms) histograms += b.histograms.length;
       if (b.exemplars)
         for (let i = 0; i < b.exemplars.length; i++) {
           const labels = labelsToObject(b.series.labels(b.exemplars.refs[i] as number));
@@ -56,11 +57,16 @@ export function collector() {
         }
     },
   };
+  let histograms = 0;
   return {
     samples,
     batches,
     metadata,
     exemplars,
+    /** Native histogram samples received. */
+    get histograms() {
+      return histograms;
+    },
     cap: capsule(receiver, CAPSULE_METRICS_RECEIVER),
     /** Samples of one metric name (optionally filtered). */
     of(name: string, pred: (s: Sample) => boolean = () => true): Sample[] {

@@ -2,6 +2,7 @@
 // loops of unchanged targets; removed targets get staleness markers.
 import { hostname } from "node:os";
 import { type ComponentContext, defineComponent, formatDuration, hashLabels, labelsToObject } from "@ingot/sdk";
+import { DEFAULT_SCRAPE_PROTOCOLS } from "../expfmt/negotiate.js";
 import type { ScrapeArguments } from "./args.js";
 import { ScrapeClient, validateHttpArgs } from "./http.js";
 import { type LoopShared, ScrapeLoop } from "./loop.js";
@@ -27,12 +28,7 @@ function validate(a: ScrapeArguments, jobName: string): void {
   if (http) throw new Error(http);
 }
 
-const DEFAULT_PROTOCOLS = [
-  "OpenMetricsText1.0.0",
-  "OpenMetricsText0.0.1",
-  "PrometheusText1.0.0",
-  "PrometheusText0.0.4",
-];
+const DEFAULT_PROTOCOLS = DEFAULT_SCRAPE_PROTOCOLS;
 
 function normalize(a: ScrapeArguments): ScrapeArguments {
   const n = { ...a };

@@ -276,7 +276,7 @@ export class TargetScraper {
           `received unsupported Content-Type ${JSON.stringify(contentType)} and no fallback_scrape_protocol specified for target`,
         );
     }
-    const p = createParser(body, format);
+    const p = createParser(body, format, { classicHistograms: a.scrape_classic_histograms });
     // Text parsers expose the key's byte range: hash it in place, no string per sample.
     const tp = typeof (p as Partial<TextParserBase>).seriesKeyStart === "function" ? (p as TextParserBase) : undefined;
     const bytes = tp?.body();
