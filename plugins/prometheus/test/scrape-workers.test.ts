@@ -135,13 +135,16 @@ describe("scrape workers", () => {
     assert.equal(loop.health, "up", loop.lastError);
     assert.equal(pool.running, 0, "first window not over: scraped in process");
     await new Promise((r) => setTimeout(r, 200));
+    await loop.scrapeOnce(new AbortController().signal);
+    assert.equal(pool.running, 0, "a window that mostly created series does not count");
+    await new Promise((r) => setTimeout(r, 200));
     body = 'a{k="1"} 3\nc{k="3"} 4\n';
     await loop.scrapeOnce(new AbortController().signal);
     assert.equal(loop.health, "up", loop.lastError);
     assert.equal(pool.running, 1, "busy window: the target moved to a worker");
     assert.deepEqual(
       col.samples.filter((x) => x.name.length === 1).map((x) => `${x.name}${x.labels.k} ${x.stale ? "stale" : x.v}`),
-      ["a1 1", "b2 2", "a1 3", "c3 4", "b2 stale"],
+      ["a1 1", "b2 2", "a1 1", "b2 2", "a1 3", "c3 4", "b2 stale"],
     );
     body = 'a{k="1"} 5\n';
     await loop.scrapeOnce(new AbortController().signal);

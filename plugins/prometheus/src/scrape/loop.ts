@@ -180,6 +180,7 @@ export class ScrapeLoop {
       } else {
         this.scraper ??= new TargetScraper(this.core, coreArgs(s.args));
         res = await this.scraper.scrape(s.client, signal, s.forcedError);
+        this.pool?.noteScrape(res.length, res.newIds.length);
       }
     } catch (e) {
       if (signal.aborted) return;

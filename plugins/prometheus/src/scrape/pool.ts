@@ -8,7 +8,8 @@
 // afresh on the next scrape; its targets then re-announce every series.
 //
 // By default the pool is automatic: targets scrape in process until the main thread is
-// busy (event-loop utilization above INGOT_SCRAPE_WORKERS_ELU, 0.5, over a 10 s window),
+// busy (event-loop utilization above INGOT_SCRAPE_WORKERS_ELU, 0.6, over a 10 s window
+// that did not mostly create new series),
 // then every target moves to the workers for as long as the pool is in use. A worker
 // isolate costs tens of MiB, which a light load (100k series @1s keeps the main thread
 // ~20 % busy) does not need to pay. INGOT_SCRAPE_WORKERS=N (N ≥ 1) starts N workers at
@@ -70,7 +71,7 @@ export function scrapeWorkerCount(): number {
 /** Main-thread event-loop utilization above which an automatic pool starts its workers. */
 function autoThreshold(): number {
   const v = Number(process.env.INGOT_SCRAPE_WORKERS_ELU);
-  return process.env.INGOT_SCRAPE_WORKERS_ELU !== undefined && v >= 0 && v <= 1 ? v : 0.5;
+  return process.env.INGOT_SCRAPE_WORKERS_ELU !== undefined && v >= 0 && v <= 1 ? v : 0.6;
 }
 
 let theP: ScrapeWorkerPool | undefined;
@@ -123,6 +124,8 @@ export class ScrapeWorkerPool {
   private active: boolean;
   private elu = performance.eventLoopUtilization();
   private windowStart = performance.now();
+  private windowSamples = 0;
+  private windowNewSeries = 0;
 
   constructor(
     readonly size: number,
@@ -148,11 +151,23 @@ export class ScrapeWorkerPool {
     const now = performance.now();
     if (now - this.windowStart >= a.windowMs) {
       const busy = performance.eventLoopUtilization(this.elu).utilization;
+      // A window that created many series is the one-off cost of new targets (labels,
+      // WAL series records), not the steady load: moving then would build every cache
+      // twice (RSS +40 % at 1M series).
+      const settling = this.windowNewSeries > this.windowSamples * 0.1;
       this.elu = performance.eventLoopUtilization();
       this.windowStart = now;
-      if (busy > a.threshold) this.active = true;
+      this.windowSamples = 0;
+      this.windowNewSeries = 0;
+      if (busy > a.threshold && !settling) this.active = true;
     }
     return this.active;
+  }
+
+  /** An in-process scrape's sample and new-series counts (for the automatic start). */
+  noteScrape(samples: number, newSeries: number): void {
+    this.windowSamples += samples;
+    this.windowNewSeries += newSeries;
   }
 
   get idle(): boolean {
