@@ -124,8 +124,8 @@ describe("scrape workers", () => {
       res.end(body);
     });
     cleanups.push(srv.close);
-    // Threshold 0: any event-loop activity in a 150 ms window turns the workers on.
-    const pool = new ScrapeWorkerPool(1, { threshold: 0, windowMs: 150 });
+    // Threshold 0, one window: any event-loop activity in a 150 ms window turns the workers on.
+    const pool = new ScrapeWorkerPool(1, { threshold: 0, windowMs: 150, windows: 1 });
     assert.equal(pool.auto, true);
     const { col, loop } = await sharedFor(srv.address, pool);
     pool.attach();

@@ -8,8 +8,8 @@
 // afresh on the next scrape; its targets then re-announce every series.
 //
 // By default the pool is automatic: targets scrape in process until the main thread is
-// busy (event-loop utilization above INGOT_SCRAPE_WORKERS_ELU, 0.6, over a 10 s window
-// that did not mostly create new series),
+// busy (event-loop utilization above INGOT_SCRAPE_WORKERS_ELU, 0.6, over three 10 s
+// windows in a row that did not mostly create new series),
 // then every target moves to the workers for as long as the pool is in use. A worker
 // isolate costs tens of MiB, which a light load (100k series @1s keeps the main thread
 // ~20 % busy) does not need to pay. INGOT_SCRAPE_WORKERS=N (N ≥ 1) starts N workers at
@@ -92,6 +92,8 @@ export interface AutoStart {
   threshold: number;
   /** The window, in ms (default 10 s). */
   windowMs?: number;
+  /** Consecutive busy windows needed (default 3). */
+  windows?: number;
 }
 
 let nextCid = 1;
@@ -125,6 +127,7 @@ export class ScrapeWorkerPool {
   private elu = performance.eventLoopUtilization();
   private windowStart = performance.now();
   private windowSamples = 0;
+  private busyWindows = 0;
   private windowNewSeries = 0;
 
   constructor(
@@ -132,7 +135,7 @@ export class ScrapeWorkerPool {
     auto?: AutoStart,
   ) {
     this.slots = Array.from({ length: size }, () => new Slot());
-    this.autoStart = auto && { windowMs: 10_000, ...auto };
+    this.autoStart = auto && { windowMs: 10_000, windows: 3, ...auto };
     this.active = auto === undefined;
   }
 
@@ -159,7 +162,9 @@ export class ScrapeWorkerPool {
       this.windowStart = now;
       this.windowSamples = 0;
       this.windowNewSeries = 0;
-      if (busy > a.threshold && !settling) this.active = true;
+      // Several busy windows in a row: a GC or a WAL segment cut does not move targets.
+      this.busyWindows = busy > a.threshold && !settling ? this.busyWindows + 1 : 0;
+      if (this.busyWindows >= a.windows) this.active = true;
     }
     return this.active;
   }
@@ -189,6 +194,7 @@ export class ScrapeWorkerPool {
     this.users = 0;
     if (this.autoStart) {
       this.active = false;
+      this.busyWindows = 0;
       this.elu = performance.eventLoopUtilization();
       this.windowStart = performance.now();
     }
