@@ -1,5 +1,12 @@
-// A sleep an update can cut short: components that poll (Alloy's refresh_interval,
-// sync_period) restart their timer when their arguments change.
+// Sleeps that end early when a component stops (abortableSleep), or also when its
+// arguments change (WakeableSleep: components that poll, Alloy's refresh_interval,
+// sync_period, restart their timer on update).
+
+/** Resolves true after `ms`, false as soon as the signal aborts (at once if it already has). */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new WakeableSleep().sleep(ms, signal);
+}
+
 export class WakeableSleep {
   private wakeFn: (() => void) | undefined;
 

@@ -6,7 +6,7 @@
 // Delivery progress is tracked per WAL record: once every sample of a record is sent
 // (or dropped), the "delivered up to" position moves past it.
 
-import type { Labels, MetricMetadata } from "@ingot/sdk";
+import { abortableSleep, type Labels, type MetricMetadata } from "@ingot/sdk";
 import { type RelabelRule, relabelLabels } from "@ingot/sdk/relabel";
 import { compressSync } from "snappy";
 import {
@@ -66,19 +66,6 @@ const HEADERS = {
   "User-Agent": USER_AGENT,
   "X-Prometheus-Remote-Write-Version": "0.1.0",
 };
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
 
 class Shard {
   n = 0;
@@ -749,7 +736,7 @@ export class EndpointQueue {
         err: msg,
         retry_in_ms: Math.round(delay),
       });
-      await sleep(delay, signal);
+      await abortableSleep(delay, signal);
       backoff = Math.min(backoff * 2, q.max_backoff);
       if (rebuild && !signal.aborted) {
         b = await rebuild();

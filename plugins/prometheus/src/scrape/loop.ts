@@ -7,6 +7,7 @@
 // (label sets arrive only for ids new to the target), puts its report refs on the
 // report samples and hands the columns on as a MetricsBatch without copying them.
 import {
+  abortableSleep,
   appendToAll,
   type Labels,
   labelsFromPairs,
@@ -22,6 +23,7 @@ import type { ScrapeWorkerPool } from "./pool.js";
 import {
   type BodySource,
   type CoreTarget,
+  growInt32,
   type ScrapeCoreArgs,
   type ScrapeResult,
   TargetScraper,
@@ -156,7 +158,7 @@ export class ScrapeLoop {
     let next = Date.now() + scrapeOffsetMs(this.target.hash, this.shared.seed, interval, Date.now());
     while (!signal.aborted) {
       const wait = next - Date.now();
-      if (wait > 0) await sleep(wait, signal);
+      if (wait > 0) await abortableSleep(wait, signal);
       if (signal.aborted) break;
       await this.scrapeOnce(signal);
       next += interval;
@@ -213,7 +215,7 @@ export class ScrapeLoop {
       const id = res.newIds[k] as number;
       const labels = res.newLabels[k] as string[];
       for (let i = 0; i < labels.length; i++) labels[i] = internString(labels[i] as string);
-      if (id >= this.map.length) this.map = growMap(this.map, id + 1);
+      if (id >= this.map.length) this.map = growInt32(this.map, id + 1);
       this.map[id] = table.intern(labels as Labels);
     }
     const map = this.map;
@@ -289,14 +291,6 @@ export class ScrapeLoop {
   }
 }
 
-function growMap(a: Int32Array, need: number): Int32Array {
-  let n = a.length * 2;
-  while (n < need) n *= 2;
-  const b = new Int32Array(n).fill(-1);
-  b.set(a);
-  return b;
-}
-
 /**
  * After the scraper's cache was started afresh, a vanished id may name a series that was
  * scraped again under a new id: drop stale markers of refs sampled in this scrape.
@@ -336,17 +330,4 @@ function failedResult(start: number, err: string, args: ScrapeArguments, timeout
     newLabels: [],
     recheckStale: false,
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done);
-  });
 }
