@@ -98,7 +98,8 @@ const REPORT_COUNT = 5;
 
 class LimitError extends Error {}
 
-function growInt32(a: Int32Array, need: number): Int32Array {
+/** `a`, or a copy at least `need` long (doubling), new entries -1. */
+export function growInt32(a: Int32Array, need: number): Int32Array {
   if (need <= a.length) return a;
   let n = a.length * 2;
   while (n < need) n *= 2;
