@@ -1,4 +1,5 @@
 import type { MetricsReceiver } from "@ingot/sdk";
+import type { AuthorizationArgs, BasicAuthArgs, TlsConfigArgs } from "@ingot/sdk/http-client";
 
 export interface ScrapeArguments {
   targets: Record<string, string>[];
@@ -30,18 +31,9 @@ export interface ScrapeArguments {
   proxy_url?: string;
   follow_redirects: boolean;
   enable_http2: boolean;
-  basic_auth?: { username?: string; username_file?: string; password?: string; password_file?: string };
-  authorization?: { type?: string; credentials?: string; credentials_file?: string };
-  tls_config?: {
-    ca_pem?: string;
-    ca_file?: string;
-    cert_pem?: string;
-    cert_file?: string;
-    key_pem?: string;
-    key_file?: string;
-    server_name?: string;
-    insecure_skip_verify?: boolean;
-    min_version?: string;
-  };
+  /** Scrape's basic_auth also takes the username from a file (Alloy's username_file). */
+  basic_auth?: BasicAuthArgs & { username_file?: string };
+  authorization?: AuthorizationArgs;
+  tls_config?: TlsConfigArgs;
   clustering?: { enabled: boolean };
 }
