@@ -367,7 +367,7 @@ export class Wal {
         writeSeries(newSeries, walRef, batch.series.labels(ref));
         nNew++;
       }
-      if (ref >= map.arr.length) map.grow(ref);
+      if (ref >= map.arr.length) growRefMap(map, ref);
       map.arr[ref] = walRef + 1;
       return walRef;
     };
@@ -594,7 +594,7 @@ export class Wal {
   gcSeries(beforeTs: number, beforeSeg: number): number[] {
     const removed = this.series.gc(beforeTs, beforeSeg);
     // Producer refs may point at removed WAL refs: rebuild the maps.
-    if (removed.length > 0) this.clearRefMaps();
+    if (removed.length > 0) this.refMapObjs.clear();
     return removed;
   }
 
@@ -617,7 +617,6 @@ export class Wal {
   // target: evicting a live one makes every later batch of that target re-intern all
   // of its series. Bounded by the total of map entries, not by the number of tables.
   private readonly refMapObjs = new Map<number, RefMap>();
-  private refMapEntries = 0;
 
   private refMap(batch: MetricsBatch): RefMap {
     const id = batch.series.id;
@@ -627,49 +626,34 @@ export class Wal {
       this.refMapObjs.set(id, m);
       return m;
     }
-    m = new RefMap(Math.max(64, batch.series.size), this);
+    m = { arr: new Uint32Array(Math.max(64, batch.series.size)) };
     this.refMapObjs.set(id, m);
-    this.refMapEntries += m.arr.length;
+    // A new table is rare (a new target, or a producer renumbering): summing is cheap.
+    let entries = 0;
+    for (const x of this.refMapObjs.values()) entries += x.arr.length;
     for (const [oldId, old] of this.refMapObjs) {
-      if (this.refMapEntries <= MAX_REF_MAP_ENTRIES || old === m) break;
+      if (entries <= MAX_REF_MAP_ENTRIES || old === m) break;
       this.refMapObjs.delete(oldId);
-      this.refMapEntries -= old.arr.length;
+      entries -= old.arr.length;
     }
     return m;
-  }
-
-  /** Called by a RefMap when it grows. */
-  refMapGrew(by: number): void {
-    this.refMapEntries += by;
-  }
-
-  private clearRefMaps(): void {
-    this.refMapObjs.clear();
-    this.refMapEntries = 0;
   }
 }
 
 /** Upper bound on producer-ref map entries kept (4 bytes each): 64 MiB. */
 const MAX_REF_MAP_ENTRIES = 1 << 24;
 
-class RefMap {
+interface RefMap {
   arr: Uint32Array;
-  constructor(
-    size: number,
-    private readonly owner: Wal,
-  ) {
-    this.arr = new Uint32Array(size);
-  }
+}
 
-  /** Makes room for ref. */
-  grow(ref: number): void {
-    let n = this.arr.length * 2;
-    while (n <= ref) n *= 2;
-    const a = new Uint32Array(n);
-    a.set(this.arr);
-    this.owner.refMapGrew(n - this.arr.length);
-    this.arr = a;
-  }
+/** Makes room for ref in a producer-ref map (doubling). */
+function growRefMap(m: RefMap, ref: number): void {
+  let n = m.arr.length * 2;
+  while (n <= ref) n *= 2;
+  const a = new Uint32Array(n);
+  a.set(m.arr);
+  m.arr = a;
 }
 
 function writeSeries(w: ProtoWriter, ref: number, labels: Labels): void {
