@@ -96,8 +96,12 @@ export interface ComponentDetail {
   exports: { name: string; value: { value: unknown } }[];
 }
 
-/** The web API's detail of a component, once it is loaded. */
-export function componentDetail(running: RunningIngot, id: string): Promise<ComponentDetail> {
+/**
+ * The web API's detail of a component, once the graph is loaded: the server listens
+ * before the first load ends, so a node can be listed before it is evaluated and started.
+ */
+export async function componentDetail(running: RunningIngot, id: string): Promise<ComponentDetail> {
+  await eventually(async () => (await httpGet(`${running.base}/-/ready`)).status === 200);
   return eventually(async () => {
     const r = await httpGet(`${running.base}/api/v0/web/components/${id}`);
     return r.status === 200 ? (JSON.parse(r.body) as ComponentDetail) : undefined;
