@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { labelsFromObject, MetricsBatchBuilder } from "@ingot/sdk";
-import { Cursor, REC_SAMPLES, REC_SERIES, SegmentReader, Wal } from "../src/remote-write/wal.js";
+import { crc32 } from "node:zlib";
+import { encodeLabelFields } from "../src/prompb/index.js";
+import { Cursor, REC_SAMPLES, REC_SERIES, REC_SERIES_V1, SegmentReader, Wal } from "../src/remote-write/wal.js";
 
 function batch(b: MetricsBatchBuilder, n: number, t: number) {
   b.reset();
@@ -12,7 +14,50 @@ function batch(b: MetricsBatchBuilder, n: number, t: number) {
   return b.build();
 }
 
+/** A framed WAL record: type, payload length and CRC-32 (u32 LE), payload. */
+function record(type: number, payload: number[]): Buffer {
+  const p = Buffer.from(payload);
+  const h = Buffer.alloc(9);
+  h[0] = type;
+  h.writeUInt32LE(p.length, 1);
+  h.writeUInt32LE(crc32(p), 5);
+  return Buffer.concat([h, p]);
+}
+
 describe("remote_write WAL", () => {
+  it("stores series as remote write Label fields and replays the type-1 series records of earlier versions", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ingot-wal-v1-"));
+    try {
+      // Written by an earlier version: SERIES_V1 {ref 0: a="1", __name__ first} and a sample of ref 0 at t=5.
+      const str = (s: string) => [s.length, ...Buffer.from(s)];
+      const v1 = record(REC_SERIES_V1, [1, 0, 2, ...str("__name__"), ...str("up"), ...str("a"), ...str("1")]);
+      const sample = record(REC_SAMPLES, [1, 10, 0, 0, ...new Array(8).fill(0)]);
+      writeFileSync(join(dir, "00000001"), Buffer.concat([v1, sample]));
+      const wal = new Wal({ dir });
+      wal.open();
+      assert.equal(wal.stats.corruptions, 0);
+      assert.deepEqual(wal.series.labels(0), ["__name__", "up", "a", "1"]);
+      assert.deepEqual(wal.series.store.bytes(0), encodeLabelFields(["__name__", "up", "a", "1"]));
+      assert.equal(wal.series.lastTs[0], 5);
+      // The same labels from a producer find the replayed ref; new series get new refs.
+      const b = new MetricsBatchBuilder();
+      b.addLabels(["__name__", "up", "a", "1"], 10, 1);
+      b.addLabels(["__name__", "up", "a", "2"], 10, 1);
+      wal.append(b.build());
+      assert.equal(wal.series.active, 2);
+      assert.equal(wal.series.lookup(["__name__", "up", "a", "2"]), 1);
+      wal.close();
+      // Its own records (type 5) replay to the same series.
+      const again = new Wal({ dir });
+      again.open();
+      assert.deepEqual(again.series.labels(1), ["__name__", "up", "a", "2"]);
+      assert.equal(again.series.lookup(["__name__", "up", "a", "1"]), 0);
+      again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("cuts segments, truncates by delivery and keepalive, and replays series", () => {
     const dir = mkdtempSync(join(tmpdir(), "ingot-wal-"));
     try {

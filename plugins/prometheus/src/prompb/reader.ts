@@ -148,9 +148,7 @@ export class WriteRequestDecoder {
   }
 
   private seriesRef(buf: Uint8Array, s: number, e: number, table: SeriesTable): number {
-    let h = 0x811c9dc5;
-    for (let i = s; i < e; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
-    h = (h ^ (e - s)) >>> 0;
+    const h = hashBytes(buf, s, e);
     const idx = this.cacheHash.get(h);
     if (idx !== undefined && idx >= 0) {
       const b = this.cacheBytes[idx] as Uint8Array;
@@ -176,16 +174,9 @@ export class WriteRequestDecoder {
   private decodeLabels(buf: Uint8Array, s: number, e: number): Labels {
     const pairs = this.pairs;
     pairs.length = 0;
-    const r = new WireReader(buf, s, e, protoError);
+    decodeLabelFields(buf, s, e, pairs);
     let sorted = true;
-    while (r.pos < e) {
-      const key = r.uvarint();
-      if (key !== 0x0a) {
-        r.skip(key & 7);
-        continue;
-      }
-      labelPair(r, pairs);
-      const n = pairs.length;
+    for (let n = 2; n <= pairs.length; n += 2) {
       if (n > 2 && (pairs[n - 4] as string) >= (pairs[n - 2] as string)) sorted = false;
       if (pairs[n - 1] === "") sorted = false;
     }
@@ -209,6 +200,24 @@ export class WriteRequestDecoder {
 }
 
 /** Decodes the Label message (name 1, value 2) at r.pos and appends its name and value to pairs. */
+/** FNV-1a of buf[s, e) mixed with its length: the hash of an encoded label set. */
+export function hashBytes(buf: Uint8Array, s: number, e: number): number {
+  let h = 0x811c9dc5;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
+  return (h ^ (e - s)) >>> 0;
+}
+
+/** Appends the (name, value) pairs of the Label fields in buf[s, e) to pairs, in their order. */
+export function decodeLabelFields(buf: Uint8Array, s: number, e: number, pairs: string[] = []): string[] {
+  const r = new WireReader(buf, s, e, protoError);
+  while (r.pos < e) {
+    const key = r.uvarint();
+    if (key !== 0x0a) r.skip(key & 7);
+    else labelPair(r, pairs);
+  }
+  return pairs;
+}
+
 function labelPair(r: WireReader, pairs: string[]): void {
   const n = r.len();
   const lend = r.pos + n;

@@ -17,6 +17,7 @@ import {
   writeSampleSeriesFrom,
 } from "../prompb/index.js";
 import { createSender, type EndpointHttpConfig, type HttpResult, USER_AGENT } from "./http.js";
+import { LabelStore } from "./label-store.js";
 import type { QueueMetrics } from "./metrics.js";
 import {
   Cursor,
@@ -151,77 +152,6 @@ class Shard {
   }
 }
 
-/**
- * The encoded label fields of every series an endpoint sends, in one growing byte arena
- * (offset and length per WAL ref) instead of one Uint8Array per series.
- * len: 0 not encoded yet, -1 not sent (relabelled away or unknown), > 0 encoded.
- */
-class LabelArena {
-  bytes = new Uint8Array(1 << 16);
-  used = 0;
-  garbage = 0;
-  off = new Uint32Array(1024);
-  len = new Int32Array(1024);
-
-  put(ref: number, enc: Uint8Array | null): void {
-    if (ref >= this.len.length) this.growRefs(ref);
-    if (enc === null) {
-      this.len[ref] = -1;
-      return;
-    }
-    if (this.used + enc.length > this.bytes.length) this.growBytes(enc.length);
-    this.bytes.set(enc, this.used);
-    this.off[ref] = this.used;
-    this.len[ref] = enc.length;
-    this.used += enc.length;
-  }
-
-  forget(refs: readonly number[]): void {
-    for (const r of refs) {
-      if (r >= this.len.length) continue;
-      const n = this.len[r] as number;
-      if (n > 0) this.garbage += n;
-      this.len[r] = 0;
-    }
-    if (this.garbage > 1 << 20 && this.garbage > this.used / 2) this.compact();
-  }
-
-  private compact(): void {
-    const b = new Uint8Array(Math.max(1 << 16, (this.used - this.garbage) * 2));
-    let p = 0;
-    for (let r = 0; r < this.len.length; r++) {
-      const n = this.len[r] as number;
-      if (n <= 0) continue;
-      const o = this.off[r] as number;
-      b.set(this.bytes.subarray(o, o + n), p);
-      this.off[r] = p;
-      p += n;
-    }
-    this.bytes = b;
-    this.used = p;
-    this.garbage = 0;
-  }
-
-  private growBytes(need: number): void {
-    let n = this.bytes.length * 2;
-    while (n < this.used + need) n *= 2;
-    const b = new Uint8Array(n);
-    b.set(this.bytes.subarray(0, this.used));
-    this.bytes = b;
-  }
-
-  private growRefs(ref: number): void {
-    let n = this.len.length * 2;
-    while (n <= ref) n *= 2;
-    const o = new Uint32Array(n);
-    o.set(this.off);
-    this.off = o;
-    const l = new Int32Array(n);
-    l.set(this.len);
-    this.len = l;
-  }
-}
-
 /** An encoded request and what it holds. */
 interface Batch {
   body: Uint8Array;
@@ -304,7 +234,14 @@ export class EndpointQueue {
   private recRemaining: number[] = [];
   private recEndSeg: number[] = [];
   private recEndOff: number[] = [];
-  private readonly labelCache = new LabelArena();
+  /**
+   * The encoded label fields to send, by WAL ref. Without write_relabel_config and
+   * external_labels they are the WAL's own (no copy); otherwise each series' relabelled
+   * labels are encoded once into this endpoint's store.
+   * len: 0 not encoded yet (or gone), -1 not sent (relabelled away or empty), > 0 encoded.
+   */
+  private readonly labelCache: LabelStore;
+  private readonly sharesWalLabels: boolean;
   private shards: Shard[] = [];
   private numShards: number;
   private desiredShards: number;
@@ -340,6 +277,8 @@ export class EndpointQueue {
     this.wal = opts.wal;
     this.external = opts.externalLabels;
     this.rules = opts.rules;
+    this.sharesWalLabels = opts.rules.length === 0 && opts.externalLabels.length === 0;
+    this.labelCache = this.sharesWalLabels ? opts.wal.series.store : new LabelStore();
     this.m = opts.metrics;
     this.log = opts.log;
     this.sender = createSender(opts.cfg);
@@ -459,7 +398,7 @@ export class EndpointQueue {
   private labelsFor(ref: number): boolean {
     const c = this.labelCache;
     const n = ref < c.len.length ? (c.len[ref] as number) : 0;
-    if (n !== 0) return n > 0;
+    if (n !== 0 || this.sharesWalLabels) return n > 0;
     const labels = this.wal.series.labels(ref);
     // No labels: the definition was lost (corruption) or the series was garbage-collected.
     let enc: Uint8Array | null = null;
@@ -473,7 +412,7 @@ export class EndpointQueue {
 
   /** Forgets the encoded labels of garbage-collected series. */
   forgetSeries(refs: readonly number[]): void {
-    this.labelCache.forget(refs);
+    if (!this.sharesWalLabels) this.labelCache.forget(refs);
   }
 
   /** Highest sample timestamp delivered (ms), 0 before the first send. */
@@ -606,14 +545,15 @@ export class EndpointQueue {
         continue;
       }
       const ref = refs[i] as number;
-      const lOff = lc.off[ref] as number;
+      const chunk = lc.chunkOf(ref);
+      const lOff = lc.offsetOf(ref);
       const lLen = lc.len[ref] as number;
       const kind = kinds[i] as number;
       if (kind === KIND_SAMPLE) {
-        writeSampleSeriesFrom(w, lc.bytes, lOff, lLen, t, s.lo[i] as number, s.hi[i] as number);
+        writeSampleSeriesFrom(w, chunk, lOff, lLen, t, s.lo[i] as number, s.hi[i] as number);
         nSamples++;
       } else {
-        const lf = lc.bytes.subarray(lOff, lOff + lLen);
+        const lf = chunk.subarray(lOff, lOff + lLen);
         writeMessageSeries(w, lf, kind === KIND_EXEMPLAR ? 3 : 4, s.blobs[i] as Uint8Array);
         if (kind === KIND_EXEMPLAR) nEx++;
         else nHist++;

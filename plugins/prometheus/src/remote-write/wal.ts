@@ -3,7 +3,10 @@
 //
 // Record framing: type (u8), payload length (u32 LE), CRC32 of the payload (u32 LE),
 // payload. Payloads (varints are protobuf-style; refs are WAL series refs):
-//   SERIES     count, then per series: ref, label count, (name, value) as length+UTF-8
+//   SERIES     count, then per series: ref, length, the label set as remote write Label
+//              fields (sorted; what the queues send as is)
+//   SERIES_V1  (type 1, written before SERIES; still replayed) count, then per series:
+//              ref, label count, (name, value) as length+UTF-8
 //   SAMPLES    count, base timestamp (zigzag), then per sample: ref, zigzag ts delta,
 //              8 raw little-endian value bytes (exact bits, stale markers kept)
 //   EXEMPLARS  count, then per exemplar: ref, ts as float64, length, prometheus.Exemplar bytes
@@ -30,13 +33,24 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import { hashLabels, type Labels, labelsEqual, type MetricsBatch } from "@ingot/sdk";
-import { encodeExemplar, encodeHistogram, ProtoWriter } from "../prompb/index.js";
+import type { Labels, MetricsBatch } from "@ingot/sdk";
+import {
+  decodeLabelFields,
+  encodeExemplar,
+  encodeHistogram,
+  encodeLabelFields,
+  hashBytes,
+  ProtoWriter,
+} from "../prompb/index.js";
+import { LabelStore } from "./label-store.js";
 
-export const REC_SERIES = 1;
+export const REC_SERIES_V1 = 1;
 export const REC_SAMPLES = 2;
 export const REC_EXEMPLARS = 3;
 export const REC_HISTOGRAMS = 4;
+export const REC_SERIES = 5;
+const REC_MIN = 1;
+const REC_MAX = 5;
 const HEADER = 9;
 
 /** A position in the WAL: segment index and byte offset in it. */
@@ -70,11 +84,14 @@ export interface WalStats {
 }
 
 /**
- * The WAL's series: labels by ref (refs never reused), a hash index, and per series the
- * highest sample timestamp and the last segment written to, for garbage collection.
+ * The WAL's series: label sets by ref (refs never reused) as encoded Label fields in a
+ * LabelStore, which remote_write's queues read directly; a hash index over those bytes;
+ * and per series the highest sample timestamp and the last segment written to, for
+ * garbage collection.
  */
 export class WalSeries {
-  private sets: (Labels | undefined)[] = [];
+  readonly store = new LabelStore();
+  private next = 0;
   private readonly byHash = new Map<number, number | number[]>();
   /** Highest timestamp appended per ref (ms). */
   lastTs = new Float64Array(1024);
@@ -94,45 +111,54 @@ export class WalSeries {
 
   /** One past the highest ref ever used. */
   get nextRef(): number {
-    return this.sets.length;
+    return this.next;
   }
 
   has(ref: number): boolean {
-    return this.sets[ref] !== undefined;
+    return this.store.has(ref);
   }
 
+  /** A series' labels (decoded from its stored bytes: for rare paths, not per sample). */
   labels(ref: number): Labels | undefined {
-    return this.sets[ref];
+    const b = this.store.bytes(ref);
+    return b === undefined ? undefined : decodeLabelFields(b, 0, b.length);
   }
 
-  lookup(labels: Labels, h = hashLabels(labels)): number {
+  lookup(labels: Labels): number {
+    const enc = encodeLabelFields(labels);
+    return this.lookupEncoded(enc, hashBytes(enc, 0, enc.length));
+  }
+
+  private lookupEncoded(enc: Uint8Array, h: number): number {
     const f = this.byHash.get(h);
     if (f === undefined) return -1;
-    if (typeof f === "number") return labelsEqual(this.sets[f] as Labels, labels) ? f : -1;
-    for (const r of f) if (labelsEqual(this.sets[r] as Labels, labels)) return r;
+    const n = enc.length;
+    if (typeof f === "number") return this.store.equals(f, enc, 0, n) ? f : -1;
+    for (const r of f) if (this.store.equals(r, enc, 0, n)) return r;
     return -1;
   }
 
   /** The ref of a label set, creating it (with a new ref) when absent. */
   intern(labels: Labels): number {
-    const h = hashLabels(labels);
-    const found = this.lookup(labels, h);
+    const enc = encodeLabelFields(labels);
+    const h = hashBytes(enc, 0, enc.length);
+    const found = this.lookupEncoded(enc, h);
     if (found >= 0) return found;
-    const ref = this.sets.length;
-    this.put(ref, labels, h);
+    const ref = this.next;
+    this.put(ref, enc, h);
     this.created++;
     return ref;
   }
 
-  /** Defines a ref read back from the WAL (replay); later definitions of a ref win. */
-  set(ref: number, labels: Labels): void {
-    if (this.sets[ref] !== undefined) return;
-    while (this.sets.length < ref) this.sets.push(undefined);
-    this.put(ref, labels, hashLabels(labels));
+  /** Defines a ref read back from the WAL (replay); the first definition of a ref stays. */
+  set(ref: number, enc: Uint8Array): void {
+    if (this.store.has(ref)) return;
+    this.put(ref, enc, hashBytes(enc, 0, enc.length));
   }
 
-  private put(ref: number, labels: Labels, h: number): void {
-    this.sets[ref] = labels;
+  private put(ref: number, enc: Uint8Array, h: number): void {
+    this.store.put(ref, enc);
+    if (ref >= this.next) this.next = ref + 1;
     this.grow(ref);
     this.lastTs[ref] = -Infinity;
     this.lastSeg[ref] = 0;
@@ -168,13 +194,11 @@ export class WalSeries {
    */
   gc(beforeTs: number, beforeSeg: number): number[] {
     const out: number[] = [];
-    const sets = this.sets;
-    for (let ref = 0; ref < sets.length; ref++) {
-      const l = sets[ref];
-      if (l === undefined) continue;
+    for (let ref = 0; ref < this.next; ref++) {
+      if (!this.store.has(ref)) continue;
       if ((this.lastTs[ref] as number) >= beforeTs || (this.lastSeg[ref] as number) >= beforeSeg) continue;
-      sets[ref] = undefined;
-      const h = hashLabels(l);
+      const b = this.store.bytes(ref) as Uint8Array;
+      const h = hashBytes(b, 0, b.length);
       const f = this.byHash.get(h);
       if (typeof f === "number") this.byHash.delete(h);
       else if (f !== undefined) {
@@ -184,6 +208,7 @@ export class WalSeries {
       }
       out.push(ref);
     }
+    this.store.forget(out);
     this.active -= out.length;
     this.removed += out.length;
     return out;
@@ -238,6 +263,7 @@ export class Wal {
       const valid = this.scan(seg, (type, buf, s, e) => {
         this.stats.replayedRecords++;
         if (type === REC_SERIES) this.replaySeries(buf, s, e);
+        else if (type === REC_SERIES_V1) this.replaySeriesV1(buf, s, e);
         else this.replayActivity(type, buf, s, e, index);
       });
       if (valid < st.size) {
@@ -263,10 +289,21 @@ export class Wal {
     const n = r.uvarint();
     for (let i = 0; i < n; i++) {
       const ref = r.uvarint();
+      const len = r.uvarint();
+      this.series.set(ref, buf.subarray(r.pos, r.pos + len));
+      r.pos += len;
+    }
+  }
+
+  private replaySeriesV1(buf: Uint8Array, s: number, e: number): void {
+    const r = new Cursor(buf, s, e);
+    const n = r.uvarint();
+    for (let i = 0; i < n; i++) {
+      const ref = r.uvarint();
       const nl = r.uvarint();
       const labels: string[] = [];
       for (let j = 0; j < nl * 2; j++) labels.push(r.string());
-      this.series.set(ref, labels);
+      this.series.set(ref, encodeLabelFields(labels));
     }
   }
 
@@ -364,7 +401,7 @@ export class Wal {
       const before = this.series.created;
       const walRef = this.series.intern(batch.series.labels(ref));
       if (this.series.created > before) {
-        writeSeries(newSeries, walRef, batch.series.labels(ref));
+        writeSeries(newSeries, walRef, this.series.store);
         nNew++;
       }
       if (ref >= map.arr.length) growRefMap(map, ref);
@@ -544,10 +581,7 @@ export class Wal {
       if (count === 0) continue;
       body.reset();
       body.uvarint32(count);
-      for (let ref = s; ref < e; ref++) {
-        const l = this.series.labels(ref);
-        if (l !== undefined) writeSeries(body, ref, l);
-      }
+      for (let ref = s; ref < e; ref++) if (this.series.has(ref)) writeSeries(body, ref, this.series.store);
       w.reset();
       frame(w, REC_SERIES, body.bytes());
       const b = w.bytes();
@@ -656,37 +690,19 @@ function growRefMap(m: RefMap, ref: number): void {
   m.arr = a;
 }
 
-function writeSeries(w: ProtoWriter, ref: number, labels: Labels): void {
+/** A SERIES entry: ref, length, the stored Label fields. */
+function writeSeries(w: ProtoWriter, ref: number, store: LabelStore): void {
+  const n = store.len[ref] as number;
   w.uvarint32(ref);
-  w.uvarint32(labels.length >> 1);
-  for (let k = 0; k < labels.length; k++) writeString(w, labels[k] as string);
-}
-
-/** A length-prefixed UTF-8 string; ASCII is copied without an intermediate buffer. */
-function writeString(w: ProtoWriter, s: string): void {
-  const n = s.length;
-  w.ensure(n * 3 + 5);
-  const buf = w.buf;
-  let ascii = n < 128;
-  if (ascii)
-    for (let i = 0; i < n; i++)
-      if (s.charCodeAt(i) > 127) {
-        ascii = false;
-        break;
-      }
-  if (ascii) {
-    let p = w.pos;
-    buf[p++] = n;
-    for (let i = 0; i < n; i++) buf[p++] = s.charCodeAt(i);
-    w.pos = p;
+  if (n <= 0) {
+    w.uvarint32(0);
     return;
   }
-  const b = utf8.encode(s);
-  w.uvarint32(b.length);
-  w.raw(b);
+  w.uvarint32(n);
+  const o = store.offsetOf(ref);
+  w.raw(store.chunkOf(ref).subarray(o, o + n));
 }
 
-const utf8 = new TextEncoder();
 const utf8d = new TextDecoder();
 
 function frame(w: ProtoWriter, type: number, payload: Uint8Array): void {
@@ -737,7 +753,7 @@ export class SegmentReader {
     const type = this.buf[p] as number;
     const len = this.buf.readUInt32LE(p + 1);
     const crc = this.buf.readUInt32LE(p + 5);
-    if (type < REC_SERIES || type > REC_HISTOGRAMS || off + HEADER + len > limit) return null;
+    if (type < REC_MIN || type > REC_MAX || off + HEADER + len > limit) return null;
     if (!this.load(seg, off, HEADER + len)) return null;
     p = off - this.bufOff;
     const payload = this.buf.subarray(p + HEADER, p + HEADER + len);

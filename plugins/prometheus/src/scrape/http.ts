@@ -109,7 +109,7 @@ export class ScrapeClient {
 
   /**
    * GETs the URL; resolves with the content type and the (uncompressed) body, which is
-   * a view of `buf.data` valid until the next scrape of this target.
+   * a view of `buf.data` valid until buf is released (see acquireBody).
    */
   scrape(
     url: URL,
@@ -135,6 +135,11 @@ export class ScrapeClient {
       const isHttps = url.protocol === "https:";
       let req: http.ClientRequest;
       const onResponse = (res: http.IncomingMessage) => {
+        if (done) {
+          // Finished (cancelled, timed out): buf may already serve another scrape.
+          res.resume();
+          return;
+        }
         const status = res.statusCode ?? 0;
         if (status < 200 || status >= 300) {
           res.resume();
@@ -191,7 +196,7 @@ export class ScrapeClient {
   }
 }
 
-/** A growable byte buffer reused for one target's response bodies. */
+/** A growable byte buffer for response bodies, reused across scrapes (acquireBody). */
 export class BodyBuffer {
   data = Buffer.allocUnsafe(16 * 1024);
   length = 0;
@@ -214,5 +219,30 @@ export class BodyBuffer {
   shrink(): void {
     if (this.data.length > 1 << 20 && this.length < this.data.length >> 3)
       this.data = Buffer.allocUnsafe(this.length * 2 || 16384);
+  }
+}
+
+/**
+ * Body buffers shared by the targets of a thread: a target holds one only while it
+ * fetches and parses, so memory follows the scrapes in flight (usually one or two), not
+ * the number of targets. The largest idle buffers are kept, as their bodies come back.
+ */
+const idleBodies: BodyBuffer[] = [];
+const MAX_IDLE_BODIES = 4;
+
+export function acquireBody(): BodyBuffer {
+  const b = idleBodies.pop() ?? new BodyBuffer();
+  b.length = 0;
+  return b;
+}
+
+export function releaseBody(b: BodyBuffer): void {
+  b.shrink();
+  b.length = 0;
+  if (idleBodies.length < MAX_IDLE_BODIES) {
+    // Sorted by size, largest last: the next scrape gets the largest.
+    let i = idleBodies.length;
+    while (i > 0 && (idleBodies[i - 1] as BodyBuffer).data.length > b.data.length) i--;
+    idleBodies.splice(i, 0, b);
   }
 }

@@ -22,7 +22,7 @@ import type { ExpositionFormat } from "../expfmt/parser.js";
 import type { TextParserBase } from "../expfmt/textbase.js";
 import type { ScrapeArguments } from "./args.js";
 import { hashKeyBytes, hashKeyString, internString, keyHash, SeriesCache } from "./cache.js";
-import { BodyBuffer } from "./http.js";
+import { acquireBody, type BodyBuffer, releaseBody } from "./http.js";
 import { createParser, formatFromContentType, PROTOCOL_FORMAT } from "./parse.js";
 
 /** Longest stretch of parsing between yields to the event loop, in ms. */
@@ -122,7 +122,6 @@ const NO_TABLE = new SeriesTable();
 
 export class TargetScraper {
   private readonly builder = new MetricsBatchBuilder(NO_TABLE);
-  private readonly body = new BodyBuffer();
   /** Series key (hashed) -> local id. */
   private readonly cache = new SeriesCache();
   private nextId = 0;
@@ -195,8 +194,9 @@ export class TargetScraper {
     let compact: Int32Array | undefined;
     if (forcedError) err = forcedError;
     else {
+      const body = acquireBody();
       try {
-        const res = await client.scrape(this.url, this.target.timeoutMs, this.body, signal);
+        const res = await client.scrape(this.url, this.target.timeoutMs, body, signal);
         bytes = res.body.length;
         const r = await this.append(res.body, res.contentType, ts, counts, signal);
         staleStart = r.staleStart;
@@ -204,8 +204,9 @@ export class TargetScraper {
         compact = r.compact;
       } catch (e) {
         err = (e as Error).message;
+      } finally {
+        releaseBody(body);
       }
-      this.body.shrink();
     }
     if (err !== undefined) {
       // As Prometheus: drop what was parsed and mark every series of the last scrape stale.
