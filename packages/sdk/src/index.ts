@@ -1,6 +1,8 @@
 // @ingot/sdk: the plugin contract.
 export * from "./ajv.js";
 export * from "./component.js";
+export * from "./data/byte-store.js";
+export * from "./data/label-bytes.js";
 export * from "./data/labels.js";
 export * from "./data/logs.js";
 export * from "./data/metrics.js";

@@ -109,11 +109,11 @@ describe("remote_write WAL", () => {
       // One builder (one SeriesTable) per scrape target, as prometheus.scrape forwards them.
       const builders = Array.from({ length: 100 }, () => new MetricsBatchBuilder());
       const series = wal.series;
-      const intern = series.intern.bind(series);
+      const intern = series.internEncoded.bind(series);
       let interned = 0;
-      series.intern = (labels) => {
+      series.internEncoded = (enc) => {
         interned++;
-        return intern(labels);
+        return intern(enc);
       };
       const round = (t: number) => {
         builders.forEach((b, k) => {

@@ -1,7 +1,9 @@
 // The metrics data model components exchange: interned series and columnar batches
 // of samples in typed arrays (no object per sample), after Prometheus's
 // storage.Appender. A MetricsReceiver is what `forward_to` lists hold.
-import { EMPTY_LABELS, hashLabels, type Labels, labelsEqual } from "./labels.js";
+import { ByteStore } from "./byte-store.js";
+import { decodeLabelBytes, LabelBytesWriter } from "./label-bytes.js";
+import { EMPTY_LABELS, hashLabels, type Labels } from "./labels.js";
 
 /** Capsule type name of a MetricsReceiver (x-alloy-capsule in schemas). */
 export const CAPSULE_METRICS_RECEIVER = "MetricsReceiver";
@@ -16,36 +18,40 @@ let nextTableId = 1;
  * ref, stable for the table's life, so a receiver can cache its own per-series state
  * by (table.id, ref). A producer that wants to forget series starts a new table.
  *
- * Memory per series: the Labels array itself plus 8 bytes of hash and an open-addressing
- * index of 4-byte slots (at most half full) — no Map entry or boxed number per series.
+ * Label sets are kept in their byte form (label-bytes.ts) in a ByteStore: labels(ref)
+ * decodes a fresh array (consumers look a series up once and cache by ref), encoded(ref)
+ * is the stored bytes. Memory per series: the bytes, 8 bytes of hash and an
+ * open-addressing index of 4-byte slots (at most half full) — no object per series.
  */
 export class SeriesTable {
   /** Unique per table in this process. */
   readonly id = nextTableId++;
-  private readonly sets: Labels[] = [];
+  private readonly store = new ByteStore();
+  private count = 0;
   private hashes = new Float64Array(64);
   // Open addressing, linear probing: slot -> ref + 1 (0 = empty). Never more than half full.
   private slots = new Int32Array(128);
   private mask = 127;
 
   get size(): number {
-    return this.sets.length;
+    return this.count;
   }
 
   /** The ref of a label set, adding it if new. */
   intern(labels: Labels): SeriesRef {
     const h = hashLabels(labels);
+    const enc = labelScratch.encode(labels);
     const slots = this.slots;
     const mask = this.mask;
     let i = slotOf(h) & mask;
     for (;;) {
       const r = (slots[i] as number) - 1;
       if (r < 0) break;
-      if (this.hashes[r] === h && labelsEqual(this.sets[r] as Labels, labels)) return r;
+      if (this.hashes[r] === h && this.store.equals(r, enc, 0, enc.length)) return r;
       i = (i + 1) & mask;
     }
-    const ref = this.sets.length;
-    this.sets.push(labels);
+    const ref = this.count++;
+    this.store.put(ref, enc);
     if (ref === this.hashes.length) {
       const g = new Float64Array(ref * 2);
       g.set(this.hashes);
@@ -60,29 +66,40 @@ export class SeriesTable {
   /** The ref of a label set already in the table, or -1. */
   lookup(labels: Labels): SeriesRef {
     const h = hashLabels(labels);
+    const enc = labelScratch.encode(labels);
     const slots = this.slots;
     let i = slotOf(h) & this.mask;
     for (;;) {
       const r = (slots[i] as number) - 1;
       if (r < 0) return -1;
-      if (this.hashes[r] === h && labelsEqual(this.sets[r] as Labels, labels)) return r;
+      if (this.hashes[r] === h && this.store.equals(r, enc, 0, enc.length)) return r;
       i = (i + 1) & this.mask;
     }
   }
 
+  /** A series' labels, decoded (a new array each call); empty for an unknown ref. */
   labels(ref: SeriesRef): Labels {
-    return this.sets[ref] ?? EMPTY_LABELS;
+    const b = ref >= 0 && ref < this.count ? this.store.bytes(ref) : undefined;
+    return b === undefined || b.length === 0 ? EMPTY_LABELS : decodeLabelBytes(b);
+  }
+
+  /**
+   * A series' labels in byte form (label-bytes.ts): a view of the stored bytes, which
+   * never move (the table only grows). Empty for an unknown ref or an empty label set.
+   */
+  encoded(ref: SeriesRef): Uint8Array {
+    return (ref >= 0 && ref < this.count ? this.store.bytes(ref) : undefined) ?? NO_BYTES;
   }
 
   /** The stable hash of a series' labels (hashLabels), kept from interning. */
   hash(ref: SeriesRef): number {
-    return ref >= 0 && ref < this.sets.length ? (this.hashes[ref] as number) : 0;
+    return ref >= 0 && ref < this.count ? (this.hashes[ref] as number) : 0;
   }
 
   private rehash(n: number): void {
     const slots = new Int32Array(n);
     const mask = n - 1;
-    for (let ref = 0; ref < this.sets.length; ref++) {
+    for (let ref = 0; ref < this.count; ref++) {
       let i = slotOf(this.hashes[ref] as number) & mask;
       while (slots[i] !== 0) i = (i + 1) & mask;
       slots[i] = ref + 1;
@@ -91,6 +108,9 @@ export class SeriesTable {
     this.mask = mask;
   }
 }
+
+const labelScratch = new LabelBytesWriter();
+const NO_BYTES = new Uint8Array(0);
 
 /** A well-mixed 32-bit slot hash of a 53-bit label hash. */
 function slotOf(h: number): number {

@@ -3,6 +3,7 @@
 // first, so a series seen before costs no string decoding; only new series are decoded
 // and interned.
 import {
+  hashBytes,
   type Labels,
   labelsFromPairs,
   type MetricMetadata,
@@ -200,22 +201,14 @@ export class WriteRequestDecoder {
 }
 
 /** Decodes the Label message (name 1, value 2) at r.pos and appends its name and value to pairs. */
-/** FNV-1a of buf[s, e) mixed with its length: the hash of an encoded label set. */
-export function hashBytes(buf: Uint8Array, s: number, e: number): number {
-  let h = 0x811c9dc5;
-  for (let i = s; i < e; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
-  return (h ^ (e - s)) >>> 0;
-}
-
 /** Appends the (name, value) pairs of the Label fields in buf[s, e) to pairs, in their order. */
-export function decodeLabelFields(buf: Uint8Array, s: number, e: number, pairs: string[] = []): string[] {
+function decodeLabelFields(buf: Uint8Array, s: number, e: number, pairs: string[]): void {
   const r = new WireReader(buf, s, e, protoError);
   while (r.pos < e) {
     const key = r.uvarint();
     if (key !== 0x0a) r.skip(key & 7);
     else labelPair(r, pairs);
   }
-  return pairs;
 }
 
 function labelPair(r: WireReader, pairs: string[]): void {

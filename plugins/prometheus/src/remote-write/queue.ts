@@ -6,7 +6,7 @@
 // Delivery progress is tracked per WAL record: once every sample of a record is sent
 // (or dropped), the "delivered up to" position moves past it.
 
-import { abortableSleep, type Labels, type MetricMetadata } from "@ingot/sdk";
+import { abortableSleep, ByteStore, type Labels, type MetricMetadata } from "@ingot/sdk";
 import { type RelabelRule, relabelLabels } from "@ingot/sdk/relabel";
 import { compressSync } from "snappy";
 import {
@@ -17,7 +17,6 @@ import {
   writeSampleSeriesFrom,
 } from "../prompb/index.js";
 import { createSender, type EndpointHttpConfig, type HttpResult, USER_AGENT } from "./http.js";
-import { LabelStore } from "./label-store.js";
 import type { QueueMetrics } from "./metrics.js";
 import {
   Cursor,
@@ -240,7 +239,7 @@ export class EndpointQueue {
    * labels are encoded once into this endpoint's store.
    * len: 0 not encoded yet (or gone), -1 not sent (relabelled away or empty), > 0 encoded.
    */
-  private readonly labelCache: LabelStore;
+  private readonly labelCache: ByteStore;
   private readonly sharesWalLabels: boolean;
   private shards: Shard[] = [];
   private numShards: number;
@@ -278,7 +277,7 @@ export class EndpointQueue {
     this.external = opts.externalLabels;
     this.rules = opts.rules;
     this.sharesWalLabels = opts.rules.length === 0 && opts.externalLabels.length === 0;
-    this.labelCache = this.sharesWalLabels ? opts.wal.series.store : new LabelStore();
+    this.labelCache = this.sharesWalLabels ? opts.wal.series.store : new ByteStore();
     this.m = opts.metrics;
     this.log = opts.log;
     this.sender = createSender(opts.cfg);

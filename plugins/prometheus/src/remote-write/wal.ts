@@ -33,16 +33,8 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import type { Labels, MetricsBatch } from "@ingot/sdk";
-import {
-  decodeLabelFields,
-  encodeExemplar,
-  encodeHistogram,
-  encodeLabelFields,
-  hashBytes,
-  ProtoWriter,
-} from "../prompb/index.js";
-import { LabelStore } from "./label-store.js";
+import { ByteStore, decodeLabelBytes, encodeLabelBytes, hashBytes, type Labels, type MetricsBatch } from "@ingot/sdk";
+import { encodeExemplar, encodeHistogram, ProtoWriter } from "../prompb/index.js";
 
 export const REC_SERIES_V1 = 1;
 export const REC_SAMPLES = 2;
@@ -85,12 +77,12 @@ export interface WalStats {
 
 /**
  * The WAL's series: label sets by ref (refs never reused) as encoded Label fields in a
- * LabelStore, which remote_write's queues read directly; a hash index over those bytes;
+ * ByteStore, which remote_write's queues read directly; a hash index over those bytes;
  * and per series the highest sample timestamp and the last segment written to, for
  * garbage collection.
  */
 export class WalSeries {
-  readonly store = new LabelStore();
+  readonly store = new ByteStore();
   private next = 0;
   private readonly byHash = new Map<number, number | number[]>();
   /** Highest timestamp appended per ref (ms). */
@@ -121,12 +113,23 @@ export class WalSeries {
   /** A series' labels (decoded from its stored bytes: for rare paths, not per sample). */
   labels(ref: number): Labels | undefined {
     const b = this.store.bytes(ref);
-    return b === undefined ? undefined : decodeLabelFields(b, 0, b.length);
+    return b === undefined ? undefined : decodeLabelBytes(b);
   }
 
   lookup(labels: Labels): number {
-    const enc = encodeLabelFields(labels);
+    const enc = encodeLabelBytes(labels);
     return this.lookupEncoded(enc, hashBytes(enc, 0, enc.length));
+  }
+
+  /** The ref of a label set given in byte form (SeriesTable.encoded), creating it when absent. */
+  internEncoded(enc: Uint8Array): number {
+    const h = hashBytes(enc, 0, enc.length);
+    const found = this.lookupEncoded(enc, h);
+    if (found >= 0) return found;
+    const ref = this.next;
+    this.put(ref, enc, h);
+    this.created++;
+    return ref;
   }
 
   private lookupEncoded(enc: Uint8Array, h: number): number {
@@ -140,14 +143,7 @@ export class WalSeries {
 
   /** The ref of a label set, creating it (with a new ref) when absent. */
   intern(labels: Labels): number {
-    const enc = encodeLabelFields(labels);
-    const h = hashBytes(enc, 0, enc.length);
-    const found = this.lookupEncoded(enc, h);
-    if (found >= 0) return found;
-    const ref = this.next;
-    this.put(ref, enc, h);
-    this.created++;
-    return ref;
+    return this.internEncoded(encodeLabelBytes(labels));
   }
 
   /** Defines a ref read back from the WAL (replay); the first definition of a ref stays. */
@@ -303,7 +299,7 @@ export class Wal {
       const nl = r.uvarint();
       const labels: string[] = [];
       for (let j = 0; j < nl * 2; j++) labels.push(r.string());
-      this.series.set(ref, encodeLabelFields(labels));
+      this.series.set(ref, encodeLabelBytes(labels));
     }
   }
 
@@ -399,7 +395,7 @@ export class Wal {
       const m = map.arr;
       if (ref < m.length && m[ref] !== 0) return (m[ref] as number) - 1;
       const before = this.series.created;
-      const walRef = this.series.intern(batch.series.labels(ref));
+      const walRef = this.series.internEncoded(batch.series.encoded(ref));
       if (this.series.created > before) {
         writeSeries(newSeries, walRef, this.series.store);
         nNew++;
@@ -691,7 +687,7 @@ function growRefMap(m: RefMap, ref: number): void {
 }
 
 /** A SERIES entry: ref, length, the stored Label fields. */
-function writeSeries(w: ProtoWriter, ref: number, store: LabelStore): void {
+function writeSeries(w: ProtoWriter, ref: number, store: ByteStore): void {
   const n = store.len[ref] as number;
   w.uvarint32(ref);
   if (n <= 0) {

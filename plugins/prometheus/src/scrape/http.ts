@@ -228,7 +228,7 @@ export class BodyBuffer {
  * the number of targets. The largest idle buffers are kept, as their bodies come back.
  */
 const idleBodies: BodyBuffer[] = [];
-const MAX_IDLE_BODIES = 4;
+const MAX_IDLE_BODIES = 2;
 
 export function acquireBody(): BodyBuffer {
   const b = idleBodies.pop() ?? new BodyBuffer();

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { LabelStore } from "../src/remote-write/label-store.js";
+import { ByteStore } from "../src/index.js";
 
 const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill);
 
-describe("remote_write label store", () => {
+describe("ByteStore", () => {
   it("keeps bytes by ref; null or empty is present with nothing to send; absent is undefined", () => {
-    const s = new LabelStore();
+    const s = new ByteStore();
     s.put(3, bytes(5, 7));
     s.put(4, null);
     s.put(5, new Uint8Array(0));
@@ -27,7 +27,7 @@ describe("remote_write label store", () => {
   });
 
   it("fills 1 MiB chunks without splitting an entry; a larger entry gets a chunk of its own", () => {
-    const s = new LabelStore();
+    const s = new ByteStore();
     const n = 3000;
     for (let r = 0; r < n; r++) s.put(r, bytes(1000, r & 255));
     assert.equal(s.chunks.length, Math.ceil(n / Math.floor((1 << 20) / 1000)));
@@ -47,7 +47,7 @@ describe("remote_write label store", () => {
   });
 
   it("forgets refs and compacts once the garbage outweighs what is live, keeping every live entry", () => {
-    const s = new LabelStore();
+    const s = new ByteStore();
     for (let r = 0; r < 4000; r++) s.put(r, bytes(1000, r & 255));
     const before = s.chunks.length;
     s.forget(Array.from({ length: 3000 }, (_, i) => i));

@@ -1,7 +1,7 @@
-// Encoded label sets (remote write Label fields, as encodeLabelFields writes them) by
-// series ref, in 1 MiB chunks. Compared with a string array per series this is about a
-// third of the memory and nothing for the GC to trace; compared with one doubling byte
-// arena there is no slack from doubling and no copy when it grows.
+// Byte strings by small integer ref (encoded label sets by series ref), in 1 MiB chunks.
+// Compared with a string array per label set this is about half the memory and nothing
+// for the GC to trace; compared with one doubling byte arena there is no slack from
+// doubling and no copy when it grows.
 
 const CHUNK_BITS = 20;
 const CHUNK = 1 << CHUNK_BITS;
@@ -10,7 +10,7 @@ const OFFSET_MASK = CHUNK - 1;
 const MAX_CHUNKS = 1 << (32 - CHUNK_BITS);
 const EMPTY = new Uint8Array(0);
 
-export class LabelStore {
+export class ByteStore {
   /** The bytes; an entry lies within one chunk (a larger one gets a chunk of its own). */
   chunks: Uint8Array[] = [];
   /** Per ref: chunk index << 20 | offset in the chunk. */
@@ -105,7 +105,7 @@ export class LabelStore {
   }
 
   private addChunk(c: Uint8Array): number {
-    if (this.chunks.length >= MAX_CHUNKS) throw new Error("label store full (4 GiB of label sets)");
+    if (this.chunks.length >= MAX_CHUNKS) throw new Error("byte store full (4 GiB)");
     this.chunks.push(c);
     const idx = this.chunks.length - 1;
     if (c.length === CHUNK) this.currentChunk = idx;
