@@ -29,6 +29,7 @@ import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import v8 from "node:v8";
 import vm from "node:vm";
 import { crc32 } from "node:zlib";
 
@@ -36,22 +37,25 @@ const trace = process.env.INGOT_STARTUP_TRACE
   ? (m) => process.stderr.write(`startup ${m} ${performance.now().toFixed(1)}\n`)
   : () => {};
 trace("bin");
+// `ingot run` keeps V8's young generation at its initial size (1 MiB semi-spaces) instead
+// of letting it grow to 16 MiB ones: about 30 MiB less resident memory for little CPU, as
+// a collector allocates few objects per sample. Before compiling: V8's code cache checks
+// the flags. Any semi-space flag given in NODE_OPTIONS or on node's command line wins.
+if (process.argv[2] === "run" && !/semi-space/.test(`${process.env.NODE_OPTIONS ?? ""} ${process.execArgv.join(" ")}`))
+  v8.setFlagsFromString("--semi-space-growth-factor=1");
 const magic = Buffer.from("ingotv8\n");
 // The commands that get their own cache file (the others share one).
 const commands = ["fmt", "modules", "plugins", "publish", "registry", "run", "validate"];
 const bundle = fileURLToPath(new URL("../dist/ingot.cjs", import.meta.url));
-const source = readFileSync(bundle, "utf8");
 const cache = cacheFile();
-const cached = cache && readCache(cache.file);
 
 // The bundle wrapped as a CommonJS module is, on a line of its own (lineOffset keeps
 // stack traces' line numbers those of the file). build.js turned the bundle's import()
 // calls into __ingotImport(): Node 20 loses a cached script's dynamic import callback.
-const wrapped = `(function (exports, require, module, __filename, __dirname, __ingotImportMetaUrl, __ingotImport) {\n${source}\n})`;
-const script = new vm.Script(wrapped, { filename: bundle, lineOffset: -1, ...(cached ? { cachedData: cached } : {}) });
-
-trace(`compiled${cached && !script.cachedDataRejected ? " (code cache)" : ""}`);
-let saved = !cache || (cached !== undefined && !script.cachedDataRejected);
+// The source and the cache data are read in compile() so that neither stays referenced.
+const { script, fromCache } = compile();
+trace(`compiled${fromCache ? " (code cache)" : ""}`);
+let saved = !cache || fromCache;
 const save = () => {
   if (saved) return;
   saved = true;
@@ -74,6 +78,18 @@ const onStarted = () => {
   process.exit(0);
 };
 await module.exports.main({ onStarted });
+
+function compile() {
+  const source = readFileSync(bundle, "utf8");
+  const cached = cache && readCache(cache.file);
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __ingotImportMetaUrl, __ingotImport) {\n${source}\n})`;
+  const script = new vm.Script(wrapped, {
+    filename: bundle,
+    lineOffset: -1,
+    ...(cached ? { cachedData: cached } : {}),
+  });
+  return { script, fromCache: cached !== undefined && !script.cachedDataRejected };
+}
 
 /** The cache file for this bundle and command, or undefined when the cache is off or unusable. */
 function cacheFile() {

@@ -26,18 +26,21 @@ describe("ByteStore", () => {
     assert.equal(s.equals(4, bytes(1, 0), 0, 0), true, "empty equals empty");
   });
 
-  it("fills 1 MiB chunks without splitting an entry; a larger entry gets a chunk of its own", () => {
+  it("fills chunks without splitting an entry; a larger entry gets a chunk of its own", () => {
     const s = new ByteStore();
     const n = 3000;
     for (let r = 0; r < n; r++) s.put(r, bytes(1000, r & 255));
-    assert.equal(s.chunks.length, Math.ceil(n / Math.floor((1 << 20) / 1000)));
+    assert.equal(s.chunks.length, Math.ceil(n / Math.floor(ByteStore.CHUNK_SIZE / 1000)));
     for (let r = 0; r < n; r++) {
       const b = s.bytes(r) as Uint8Array;
       assert.equal(b.length, 1000);
-      assert.ok(b.every((x) => x === (r & 255)), `ref ${r}`);
+      assert.ok(
+        b.every((x) => x === (r & 255)),
+        `ref ${r}`,
+      );
       assert.equal(s.chunkOf(r)[s.offsetOf(r)], r & 255);
     }
-    const big = bytes((1 << 20) + 10, 9);
+    const big = bytes(ByteStore.CHUNK_SIZE + 10, 9);
     s.put(n, big);
     s.put(n + 1, bytes(10, 1));
     assert.deepEqual(s.bytes(n), big);

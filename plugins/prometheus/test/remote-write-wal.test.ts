@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { labelsFromObject, MetricsBatchBuilder } from "@ingot/sdk";
 import { crc32 } from "node:zlib";
+import { labelsFromObject, MetricsBatchBuilder } from "@ingot/sdk";
 import { encodeLabelFields } from "../src/prompb/index.js";
 import { Cursor, REC_SAMPLES, REC_SERIES, REC_SERIES_V1, SegmentReader, Wal } from "../src/remote-write/wal.js";
 

@@ -1,19 +1,21 @@
-// Byte strings by small integer ref (encoded label sets by series ref), in 1 MiB chunks.
+// Byte strings by small integer ref (encoded label sets by series ref), in 256 KiB chunks
+// (small enough that a table of a few thousand series wastes little of its last one).
 // Compared with a string array per label set this is about half the memory and nothing
 // for the GC to trace; compared with one doubling byte arena there is no slack from
 // doubling and no copy when it grows.
 
-const CHUNK_BITS = 20;
+const CHUNK_BITS = 18;
 const CHUNK = 1 << CHUNK_BITS;
 const OFFSET_MASK = CHUNK - 1;
-/** loc holds the chunk index in its top 12 bits. */
+/** loc holds the chunk index in its top 14 bits: 4 GiB in all. */
 const MAX_CHUNKS = 1 << (32 - CHUNK_BITS);
 const EMPTY = new Uint8Array(0);
 
 export class ByteStore {
+  static readonly CHUNK_SIZE = CHUNK;
   /** The bytes; an entry lies within one chunk (a larger one gets a chunk of its own). */
   chunks: Uint8Array[] = [];
-  /** Per ref: chunk index << 20 | offset in the chunk. */
+  /** Per ref: chunk index << 18 | offset in the chunk. */
   loc = new Uint32Array(1024);
   /** Per ref: 0 absent, -1 present with no bytes (nothing to send), > 0 byte length. */
   len = new Int32Array(1024);

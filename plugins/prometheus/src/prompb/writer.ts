@@ -39,6 +39,15 @@ export class ProtoWriter {
     this.view = new DataView(b.buffer);
   }
 
+  /** After a use far below its size (one large batch), gives the memory back. */
+  shrink(): void {
+    if (this.buf.length > 1 << 20 && this.pos < this.buf.length >> 3) {
+      this.buf = new Uint8Array(Math.max(64 * 1024, this.pos * 2));
+      this.view = new DataView(this.buf.buffer);
+      this.pos = 0;
+    }
+  }
+
   byte(b: number): void {
     this.ensure(1);
     this.buf[this.pos++] = b;

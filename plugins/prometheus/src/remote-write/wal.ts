@@ -517,6 +517,9 @@ export class Wal {
     this.exemplarsAppended += ex?.length ?? 0;
     this.histogramsAppended += h?.length ?? 0;
     this.write(w.bytes());
+    // A target's first scrape (all its series new) grows these; later appends are small.
+    w.shrink();
+    this.body.shrink();
   }
 
   private write(b: Uint8Array): void {
@@ -567,7 +570,8 @@ export class Wal {
     const n = this.series.nextRef;
     const start = this.current.size;
     if (this.series.active === 0) return;
-    const CHUNK = 10000;
+    // Records of 1,000 series keep the write buffers small (~150 KB at typical label sizes).
+    const CHUNK = 1000;
     const body = this.body;
     const w = this.w;
     for (let s = 0; s < n; s += CHUNK) {
@@ -731,8 +735,10 @@ export interface WalRecord {
 }
 
 /** Reads records from segment files through a reusable buffer. */
+const READ_AHEAD = 1 << 20;
+
 export class SegmentReader {
-  private buf = Buffer.allocUnsafe(1 << 20);
+  private buf = Buffer.allocUnsafe(READ_AHEAD);
   private bufSeg = -1;
   private bufOff = 0;
   private bufLen = 0;
@@ -768,7 +774,10 @@ export class SegmentReader {
       }
       this.fdSeg = seg;
     }
-    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n * 2);
+    // Exactly the size of a record larger than the read-ahead, and back to the read-ahead
+    // after it (a target's first scrape writes one large series record, then small ones).
+    if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+    else if (this.buf.length > READ_AHEAD && n <= READ_AHEAD) this.buf = Buffer.allocUnsafe(READ_AHEAD);
     const got = readSync(this.fd, this.buf, 0, this.buf.length, off);
     this.bufSeg = seg;
     this.bufOff = off;
