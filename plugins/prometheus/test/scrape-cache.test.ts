@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { hashKeyBytes, hashKeyString, internString, keyHash, SeriesCache } from "../src/scrape/cache.js";
+import { hashKeyBytes, hashKeyString, keyHash, SeriesCache } from "../src/scrape/cache.js";
 
 const enc = new TextEncoder();
 function hashOf(s: string): [number, number] {
@@ -59,15 +59,6 @@ describe("scrape series cache", () => {
     c.clear();
     assert.equal(c.size, 0);
     assert.equal(c.get(keys[4]![0], keys[4]![1], 2), -1);
-  });
-
-  it("interns strings: equal values share one string", () => {
-    const a = internString(["GE", "T"].join(""));
-    const b = internString(["G", "ET"].join(""));
-    assert.equal(a, "GET");
-    assert.equal(a, b);
-    const long = "x".repeat(200);
-    assert.equal(internString(long), long);
   });
 });
 

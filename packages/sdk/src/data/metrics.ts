@@ -2,8 +2,8 @@
 // of samples in typed arrays (no object per sample), after Prometheus's
 // storage.Appender. A MetricsReceiver is what `forward_to` lists hold.
 import { ByteStore } from "./byte-store.js";
-import { decodeLabelBytes, LabelBytesWriter } from "./label-bytes.js";
-import { EMPTY_LABELS, hashLabels, type Labels } from "./labels.js";
+import { decodeLabelBytes, hashBytes, LabelBytesWriter } from "./label-bytes.js";
+import { EMPTY_LABELS, type Labels } from "./labels.js";
 
 /** Capsule type name of a MetricsReceiver (x-alloy-capsule in schemas). */
 export const CAPSULE_METRICS_RECEIVER = "MetricsReceiver";
@@ -39,8 +39,12 @@ export class SeriesTable {
 
   /** The ref of a label set, adding it if new. */
   intern(labels: Labels): SeriesRef {
-    const h = hashLabels(labels);
-    const enc = labelScratch.encode(labels);
+    return this.internEncoded(labelScratch.encode(labels));
+  }
+
+  /** The ref of a label set given in byte form (label-bytes.ts; copied when new), adding it if new. */
+  internEncoded(enc: Uint8Array): SeriesRef {
+    const h = hashBytes(enc, 0, enc.length);
     const slots = this.slots;
     const mask = this.mask;
     let i = slotOf(h) & mask;
@@ -65,8 +69,8 @@ export class SeriesTable {
 
   /** The ref of a label set already in the table, or -1. */
   lookup(labels: Labels): SeriesRef {
-    const h = hashLabels(labels);
     const enc = labelScratch.encode(labels);
+    const h = hashBytes(enc, 0, enc.length);
     const slots = this.slots;
     let i = slotOf(h) & this.mask;
     for (;;) {
@@ -91,7 +95,7 @@ export class SeriesTable {
     return (ref >= 0 && ref < this.count ? this.store.bytes(ref) : undefined) ?? NO_BYTES;
   }
 
-  /** The stable hash of a series' labels (hashLabels), kept from interning. */
+  /** A stable 32-bit hash of a series' labels (hashBytes of the byte form), kept from interning. */
   hash(ref: SeriesRef): number {
     return ref >= 0 && ref < this.count ? (this.hashes[ref] as number) : 0;
   }

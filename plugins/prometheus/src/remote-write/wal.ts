@@ -84,7 +84,10 @@ export interface WalStats {
 export class WalSeries {
   readonly store = new ByteStore();
   private next = 0;
-  private readonly byHash = new Map<number, number | number[]>();
+  /** Hash of each ref's bytes, and an open-addressing index over them (slot: ref + 1). */
+  private hashes = new Uint32Array(1024);
+  private slots = new Int32Array(2048);
+  private indexed = 0;
   /** Highest timestamp appended per ref (ms). */
   lastTs = new Float64Array(1024);
   /** Segment holding the newest record of each ref. */
@@ -133,12 +136,30 @@ export class WalSeries {
   }
 
   private lookupEncoded(enc: Uint8Array, h: number): number {
-    const f = this.byHash.get(h);
-    if (f === undefined) return -1;
-    const n = enc.length;
-    if (typeof f === "number") return this.store.equals(f, enc, 0, n) ? f : -1;
-    for (const r of f) if (this.store.equals(r, enc, 0, n)) return r;
-    return -1;
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    for (let i = slotOf(h) & mask; ; i = (i + 1) & mask) {
+      const r = (slots[i] as number) - 1;
+      if (r < 0) return -1;
+      if (this.hashes[r] === h && this.store.equals(r, enc, 0, enc.length)) return r;
+    }
+  }
+
+  private index(ref: number): void {
+    if (2 * (this.indexed + 1) > this.slots.length) this.reindex(this.slots.length * 2);
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let i = slotOf(this.hashes[ref] as number) & mask;
+    while (slots[i] !== 0) i = (i + 1) & mask;
+    slots[i] = ref + 1;
+    this.indexed++;
+  }
+
+  /** Rebuilds the index of the live refs (after growth, or after gc removed some). */
+  private reindex(size: number): void {
+    this.slots = new Int32Array(size);
+    this.indexed = 0;
+    for (let ref = 0; ref < this.next; ref++) if (this.store.has(ref)) this.index(ref);
   }
 
   /** The ref of a label set, creating it (with a new ref) when absent. */
@@ -158,10 +179,8 @@ export class WalSeries {
     this.grow(ref);
     this.lastTs[ref] = -Infinity;
     this.lastSeg[ref] = 0;
-    const f = this.byHash.get(h);
-    if (f === undefined) this.byHash.set(h, ref);
-    else if (typeof f === "number") this.byHash.set(h, [f, ref]);
-    else f.push(ref);
+    this.hashes[ref] = h;
+    this.index(ref);
     this.active++;
   }
 
@@ -175,6 +194,9 @@ export class WalSeries {
     const g = new Uint32Array(n);
     g.set(this.lastSeg);
     this.lastSeg = g;
+    const h = new Uint32Array(n);
+    h.set(this.hashes);
+    this.hashes = h;
   }
 
   /** Records activity of a ref (replay of sample, exemplar and histogram records). */
@@ -193,22 +215,23 @@ export class WalSeries {
     for (let ref = 0; ref < this.next; ref++) {
       if (!this.store.has(ref)) continue;
       if ((this.lastTs[ref] as number) >= beforeTs || (this.lastSeg[ref] as number) >= beforeSeg) continue;
-      const b = this.store.bytes(ref) as Uint8Array;
-      const h = hashBytes(b, 0, b.length);
-      const f = this.byHash.get(h);
-      if (typeof f === "number") this.byHash.delete(h);
-      else if (f !== undefined) {
-        const rest = f.filter((r) => r !== ref);
-        if (rest.length === 1) this.byHash.set(h, rest[0] as number);
-        else this.byHash.set(h, rest);
-      }
       out.push(ref);
     }
+    if (out.length === 0) return out;
     this.store.forget(out);
+    let size = 2048;
+    while (size < 2 * (this.active - out.length + 1)) size *= 2;
+    this.reindex(size);
     this.active -= out.length;
     this.removed += out.length;
     return out;
   }
+}
+
+/** A well-mixed slot from a 32-bit hash. */
+function slotOf(h: number): number {
+  const x = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return x ^ (x >>> 13);
 }
 
 const segName = (i: number) => String(i).padStart(8, "0");

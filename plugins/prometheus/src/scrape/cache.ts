@@ -159,21 +159,3 @@ export class SeriesCache {
     this.n = n;
   }
 }
-
-/**
- * Interns label names and values of new series so series share equal strings (metric
- * names, label names, common values) instead of each holding its own copies. Bounded:
- * when full it starts afresh (strings already shared stay shared).
- */
-const pool = new Map<string, string>();
-const POOL_MAX = 1 << 16;
-const POOL_MAX_LEN = 128;
-
-export function internString(s: string): string {
-  if (s.length > POOL_MAX_LEN) return s;
-  const v = pool.get(s);
-  if (v !== undefined) return v;
-  if (pool.size >= POOL_MAX) pool.clear();
-  pool.set(s, s);
-  return s;
-}

@@ -9,7 +9,6 @@
 import {
   abortableSleep,
   appendToAll,
-  type Labels,
   labelsFromPairs,
   type MetricsBatch,
   MetricsBatchBuilder,
@@ -18,7 +17,6 @@ import {
   STALE_NAN,
 } from "@ingot/sdk";
 import type { ScrapeArguments } from "./args.js";
-import { internString } from "./cache.js";
 import type { ScrapeWorkerPool } from "./pool.js";
 import {
   type BodySource,
@@ -211,12 +209,13 @@ export class ScrapeLoop {
   /** The result as a batch of this target's table: ids mapped to refs in place. */
   private toBatch(res: ScrapeResult): MetricsBatch {
     const table = this.table;
+    let from = 0;
     for (let k = 0; k < res.newIds.length; k++) {
       const id = res.newIds[k] as number;
-      const labels = res.newLabels[k] as string[];
-      for (let i = 0; i < labels.length; i++) labels[i] = internString(labels[i] as string);
+      const to = res.newLabelEnds[k] as number;
       if (id >= this.map.length) this.map = growInt32(this.map, id + 1);
-      this.map[id] = table.intern(labels as Labels);
+      this.map[id] = table.internEncoded(res.newLabels.subarray(from, to));
+      from = to;
     }
     const map = this.map;
     let n = res.length;
@@ -327,7 +326,8 @@ function failedResult(start: number, err: string, args: ScrapeArguments, timeout
     staleStart: 0,
     staleEnd: 0,
     newIds: [],
-    newLabels: [],
+    newLabels: new Uint8Array(0),
+    newLabelEnds: [],
     recheckStale: false,
   };
 }

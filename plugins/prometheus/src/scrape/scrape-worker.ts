@@ -69,8 +69,9 @@ function detach(r: ScrapeResult): { result: ScrapeResult; transfer: ArrayBuffer[
   const ids = copyU32(r.ids, r.length);
   const timestamps = copyF64(r.timestamps, r.length);
   const values = copyF64(r.values, r.length);
-  const out: ScrapeResult = { ...r, ids, timestamps, values };
-  const transfer = [ids.buffer, timestamps.buffer, values.buffer] as ArrayBuffer[];
+  const newLabels = r.newLabels.slice();
+  const out: ScrapeResult = { ...r, ids, timestamps, values, newLabels };
+  const transfer = [ids.buffer, timestamps.buffer, values.buffer, newLabels.buffer] as ArrayBuffer[];
   if (r.exemplars) {
     const e = r.exemplars;
     out.exemplars = {

@@ -9,6 +9,7 @@
 // A long body is parsed in slices of at most ~SLICE_MS, yielding in between, so one big
 // target cannot stall the rest of its event loop.
 import {
+  LabelBytesWriter,
   type Labels,
   labelsFromPairs,
   labelValue,
@@ -21,7 +22,7 @@ import {
 import type { ExpositionFormat } from "../expfmt/parser.js";
 import type { TextParserBase } from "../expfmt/textbase.js";
 import type { ScrapeArguments } from "./args.js";
-import { hashKeyBytes, hashKeyString, internString, keyHash, SeriesCache } from "./cache.js";
+import { hashKeyBytes, hashKeyString, keyHash, SeriesCache } from "./cache.js";
 import { acquireBody, type BodyBuffer, releaseBody } from "./http.js";
 import { createParser, formatFromContentType, PROTOCOL_FORMAT } from "./parse.js";
 
@@ -77,9 +78,13 @@ export interface ScrapeResult {
   nReport: number;
   staleStart: number;
   staleEnd: number;
-  /** Ids first seen in this scrape and their label sets (target labels applied). */
+  /**
+   * Ids first seen in this scrape and their label sets (target labels applied) in byte
+   * form (@ingot/sdk label-bytes), concatenated: set k is newLabels[newLabelEnds[k-1], newLabelEnds[k]).
+   */
   newIds: number[];
-  newLabels: Labels[];
+  newLabels: Uint8Array;
+  newLabelEnds: number[];
   exemplars?: ResultExemplars;
   /** refs are target-local ids. */
   histograms?: NativeHistogramColumns;
@@ -92,6 +97,10 @@ export interface ScrapeResult {
   /** The cache was started afresh before this scrape: an id in the stale range may name a series also scraped now. */
   recheckStale: boolean;
 }
+
+const NO_BYTES = new Uint8Array(0);
+/** Encodes new series' label sets (one per thread; the output is copied at once). */
+const labelWriter = new LabelBytesWriter();
 
 const REPORT_COUNT_EXTRA = 8;
 const REPORT_COUNT = 5;
@@ -136,7 +145,10 @@ export class TargetScraper {
   private readonly meta = new Map<string, MetricMetadata>();
   private pendingMeta: MetricMetadata[] = [];
   private newIds: number[] = [];
-  private newLabels: Labels[] = [];
+  /** New series' label sets in byte form: encoded at once, so the arrays die young. */
+  private newLabels: Uint8Array = NO_BYTES;
+  private newLabelsLen = 0;
+  private newLabelEnds: number[] = [];
   private cleared = false;
   private readonly url: URL;
 
@@ -183,7 +195,9 @@ export class TargetScraper {
     const b = this.builder;
     b.reset();
     this.newIds = [];
-    this.newLabels = [];
+    this.newLabels = NO_BYTES;
+    this.newLabelsLen = 0;
+    this.newLabelEnds = [];
     const recheckStale = this.cleared;
     this.cleared = false;
     let err: string | undefined;
@@ -243,7 +257,8 @@ export class TargetScraper {
       staleStart,
       staleEnd,
       newIds: this.newIds,
-      newLabels: this.newLabels,
+      newLabels: this.newLabels.subarray(0, this.newLabelsLen),
+      newLabelEnds: this.newLabelEnds,
       recheckStale: recheckStale && err === undefined,
     };
     if (batch.exemplars) {
@@ -326,7 +341,7 @@ export class TargetScraper {
           id = this.nextId++;
           cache.set(h1, h2, klen, id);
           this.newIds.push(id);
-          this.newLabels.push(lset);
+          this.addNewLabels(lset);
           counts.seriesAdded++;
         }
         keysSeen++;
@@ -424,12 +439,25 @@ export class TargetScraper {
     this.pendingMeta = [];
   }
 
+  private addNewLabels(lset: Labels): void {
+    const enc = labelWriter.encode(lset);
+    const need = this.newLabelsLen + enc.length;
+    if (need > this.newLabels.length) {
+      const b = new Uint8Array(Math.max(4096, need * 2));
+      b.set(this.newLabels.subarray(0, this.newLabelsLen));
+      this.newLabels = b;
+    }
+    this.newLabels.set(enc, this.newLabelsLen);
+    this.newLabelsLen = need;
+    this.newLabelEnds.push(need);
+  }
+
   /** Adds the target labels to a scraped label set (honor_labels semantics). */
   private mutate(scraped: Labels): Labels {
     const t = this.target.labels;
     if (this.args.honor_labels) {
       const pairs = t.slice();
-      for (let i = 0; i < scraped.length; i++) pairs.push(internString(scraped[i] as string));
+      for (let i = 0; i < scraped.length; i++) pairs.push(scraped[i] as string);
       return labelsFromPairs(pairs);
     }
     const pairs: string[] = [];
@@ -439,7 +467,7 @@ export class TargetScraper {
         name = `exported_${name}`;
         while (labelValue(t, name) !== "" || labelValue(scraped, name) !== "") name = `exported_${name}`;
       }
-      pairs.push(internString(name), internString(scraped[i + 1] as string));
+      pairs.push(name, scraped[i + 1] as string);
     }
     for (let i = 0; i < t.length; i++) pairs.push(t[i] as string);
     return labelsFromPairs(pairs);
