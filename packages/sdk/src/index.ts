@@ -7,6 +7,7 @@ export * from "./data/labels.js";
 export * from "./data/logs.js";
 export * from "./data/metrics.js";
 export * from "./data/otlp.js";
+export * from "./data/typed-arrays.js";
 export * from "./duration.js";
 export * from "./errno.js";
 export * from "./logger.js";

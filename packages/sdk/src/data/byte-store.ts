@@ -4,6 +4,8 @@
 // for the GC to trace; compared with one doubling byte arena there is no slack from
 // doubling and no copy when it grows.
 
+import { growTypedArray } from "./typed-arrays.js";
+
 const CHUNK_BITS = 18;
 const CHUNK = 1 << CHUNK_BITS;
 const OFFSET_MASK = CHUNK - 1;
@@ -132,13 +134,7 @@ export class ByteStore {
   }
 
   private growRefs(ref: number): void {
-    let n = this.len.length * 2;
-    while (n <= ref) n *= 2;
-    const o = new Uint32Array(n);
-    o.set(this.loc);
-    this.loc = o;
-    const l = new Int32Array(n);
-    l.set(this.len);
-    this.len = l;
+    this.loc = growTypedArray(this.loc, ref + 1);
+    this.len = growTypedArray(this.len, ref + 1);
   }
 }

@@ -4,6 +4,7 @@
 import { ByteStore } from "./byte-store.js";
 import { decodeLabelBytes, hashBytes, LabelBytesWriter } from "./label-bytes.js";
 import { EMPTY_LABELS, type Labels } from "./labels.js";
+import { growTypedArray } from "./typed-arrays.js";
 
 /** Capsule type name of a MetricsReceiver (x-alloy-capsule in schemas). */
 export const CAPSULE_METRICS_RECEIVER = "MetricsReceiver";
@@ -260,14 +261,7 @@ export function appendToAll(receivers: readonly MetricsReceiver[], batch: Metric
   return pending ? Promise.all(pending).then(() => undefined) : undefined;
 }
 
-function grow<T extends Float64Array | Uint32Array | Int32Array | Int8Array | Uint8Array>(a: T, need: number): T {
-  if (need <= a.length) return a;
-  let n = Math.max(16, a.length * 2);
-  while (n < need) n *= 2;
-  const b = new (a.constructor as new (n: number) => T)(n);
-  b.set(a);
-  return b;
-}
+const grow = growTypedArray;
 
 /** One native histogram, as given to MetricsBatchBuilder.addHistogram. */
 export interface NativeHistogram {

@@ -33,7 +33,15 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
-import { ByteStore, decodeLabelBytes, encodeLabelBytes, hashBytes, type Labels, type MetricsBatch } from "@ingot/sdk";
+import {
+  ByteStore,
+  decodeLabelBytes,
+  encodeLabelBytes,
+  growTypedArray,
+  hashBytes,
+  type Labels,
+  type MetricsBatch,
+} from "@ingot/sdk";
 import { encodeExemplar, encodeHistogram, ProtoWriter } from "../prompb/index.js";
 
 export const REC_SERIES_V1 = 1;
@@ -185,18 +193,9 @@ export class WalSeries {
   }
 
   private grow(ref: number): void {
-    if (ref < this.lastTs.length) return;
-    let n = this.lastTs.length * 2;
-    while (n <= ref) n *= 2;
-    const t = new Float64Array(n);
-    t.set(this.lastTs);
-    this.lastTs = t;
-    const g = new Uint32Array(n);
-    g.set(this.lastSeg);
-    this.lastSeg = g;
-    const h = new Uint32Array(n);
-    h.set(this.hashes);
-    this.hashes = h;
+    this.lastTs = growTypedArray(this.lastTs, ref + 1);
+    this.lastSeg = growTypedArray(this.lastSeg, ref + 1);
+    this.hashes = growTypedArray(this.hashes, ref + 1);
   }
 
   /** Records activity of a ref (replay of sample, exemplar and histogram records). */
