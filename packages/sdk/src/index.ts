@@ -1,6 +1,7 @@
 // @ingot/sdk: the plugin contract.
 export * from "./ajv.js";
 export * from "./component.js";
+export * from "./data/byte-index.js";
 export * from "./data/byte-store.js";
 export * from "./data/label-bytes.js";
 export * from "./data/labels.js";

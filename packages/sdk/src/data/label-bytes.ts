@@ -3,6 +3,7 @@
 // name (1) and value (2) fields, empty strings included. SeriesTable keeps label sets in
 // this form, and a remote write sender can copy it into requests unchanged.
 import type { Labels } from "./labels.js";
+import { growTypedArray } from "./typed-arrays.js";
 
 const utf8 = new TextEncoder();
 const utf8d = new TextDecoder();
@@ -77,12 +78,7 @@ export class LabelBytesWriter {
   }
 
   private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const b = new Uint8Array(size);
-    b.set(this.buf.subarray(0, this.pos));
-    this.buf = b;
+    this.buf = growTypedArray(this.buf, this.pos + n);
   }
 }
 

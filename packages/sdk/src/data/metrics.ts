@@ -1,6 +1,7 @@
 // The metrics data model components exchange: interned series and columnar batches
 // of samples in typed arrays (no object per sample), after Prometheus's
 // storage.Appender. A MetricsReceiver is what `forward_to` lists hold.
+import { ByteIndex } from "./byte-index.js";
 import { ByteStore } from "./byte-store.js";
 import { decodeLabelBytes, hashBytes, LabelBytesWriter } from "./label-bytes.js";
 import { EMPTY_LABELS, type Labels } from "./labels.js";
@@ -21,18 +22,15 @@ let nextTableId = 1;
  *
  * Label sets are kept in their byte form (label-bytes.ts) in a ByteStore: labels(ref)
  * decodes a fresh array (consumers look a series up once and cache by ref), encoded(ref)
- * is the stored bytes. Memory per series: the bytes, 8 bytes of hash and an
- * open-addressing index of 4-byte slots (at most half full) — no object per series.
+ * is the stored bytes. Memory per series: the bytes and a ByteIndex entry (a 4-byte hash
+ * and 4-byte slots at most half full) — no object per series.
  */
 export class SeriesTable {
   /** Unique per table in this process. */
   readonly id = nextTableId++;
   private readonly store = new ByteStore();
+  private readonly index = new ByteIndex(this.store);
   private count = 0;
-  private hashes = new Float64Array(64);
-  // Open addressing, linear probing: slot -> ref + 1 (0 = empty). Never more than half full.
-  private slots = new Int32Array(128);
-  private mask = 127;
 
   get size(): number {
     return this.count;
@@ -46,40 +44,18 @@ export class SeriesTable {
   /** The ref of a label set given in byte form (label-bytes.ts; copied when new), adding it if new. */
   internEncoded(enc: Uint8Array): SeriesRef {
     const h = hashBytes(enc, 0, enc.length);
-    const slots = this.slots;
-    const mask = this.mask;
-    let i = slotOf(h) & mask;
-    for (;;) {
-      const r = (slots[i] as number) - 1;
-      if (r < 0) break;
-      if (this.hashes[r] === h && this.store.equals(r, enc, 0, enc.length)) return r;
-      i = (i + 1) & mask;
-    }
+    const found = this.index.find(enc, h);
+    if (found >= 0) return found;
     const ref = this.count++;
     this.store.put(ref, enc);
-    if (ref === this.hashes.length) {
-      const g = new Float64Array(ref * 2);
-      g.set(this.hashes);
-      this.hashes = g;
-    }
-    this.hashes[ref] = h;
-    slots[i] = ref + 1;
-    if (2 * (ref + 1) > slots.length) this.rehash(slots.length * 2);
+    this.index.add(ref, h);
     return ref;
   }
 
   /** The ref of a label set already in the table, or -1. */
   lookup(labels: Labels): SeriesRef {
     const enc = labelScratch.encode(labels);
-    const h = hashBytes(enc, 0, enc.length);
-    const slots = this.slots;
-    let i = slotOf(h) & this.mask;
-    for (;;) {
-      const r = (slots[i] as number) - 1;
-      if (r < 0) return -1;
-      if (this.hashes[r] === h && this.store.equals(r, enc, 0, enc.length)) return r;
-      i = (i + 1) & this.mask;
-    }
+    return this.index.find(enc, hashBytes(enc, 0, enc.length));
   }
 
   /** A series' labels, decoded (a new array each call); empty for an unknown ref. */
@@ -98,33 +74,12 @@ export class SeriesTable {
 
   /** A stable 32-bit hash of a series' labels (hashBytes of the byte form), kept from interning. */
   hash(ref: SeriesRef): number {
-    return ref >= 0 && ref < this.count ? (this.hashes[ref] as number) : 0;
-  }
-
-  private rehash(n: number): void {
-    const slots = new Int32Array(n);
-    const mask = n - 1;
-    for (let ref = 0; ref < this.count; ref++) {
-      let i = slotOf(this.hashes[ref] as number) & mask;
-      while (slots[i] !== 0) i = (i + 1) & mask;
-      slots[i] = ref + 1;
-    }
-    this.slots = slots;
-    this.mask = mask;
+    return ref < this.count ? this.index.hash(ref) : 0;
   }
 }
 
 const labelScratch = new LabelBytesWriter();
 const NO_BYTES = new Uint8Array(0);
-
-/** A well-mixed 32-bit slot hash of a 53-bit label hash. */
-function slotOf(h: number): number {
-  const lo = h >>> 0;
-  const hi = (h / 4294967296) >>> 0;
-  let x = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
-  x ^= x >>> 13;
-  return x;
-}
 
 // ---- stale markers ----
 // Prometheus marks a series stale with the NaN bit pattern 0x7ff0000000000002. That
@@ -261,8 +216,6 @@ export function appendToAll(receivers: readonly MetricsReceiver[], batch: Metric
   return pending ? Promise.all(pending).then(() => undefined) : undefined;
 }
 
-const grow = growTypedArray;
-
 /** One native histogram, as given to MetricsBatchBuilder.addHistogram. */
 export interface NativeHistogram {
   count: number;
@@ -304,9 +257,9 @@ export class MetricsBatchBuilder {
   add(ref: SeriesRef, timestampMs: number, value: number): void {
     const i = this.n;
     if (i === this.refs.length) {
-      this.refs = grow(this.refs, i + 1);
-      this.ts = grow(this.ts, i + 1);
-      this.vals = grow(this.vals, i + 1);
+      this.refs = growTypedArray(this.refs, i + 1);
+      this.ts = growTypedArray(this.ts, i + 1);
+      this.vals = growTypedArray(this.vals, i + 1);
     }
     this.refs[i] = ref;
     this.ts[i] = timestampMs;
@@ -330,9 +283,9 @@ export class MetricsBatchBuilder {
       ts: new Float64Array(8),
     });
     const i = e.n;
-    e.refs = grow(e.refs, i + 1);
-    e.values = grow(e.values, i + 1);
-    e.ts = grow(e.ts, i + 1);
+    e.refs = growTypedArray(e.refs, i + 1);
+    e.values = growTypedArray(e.values, i + 1);
+    e.ts = growTypedArray(e.ts, i + 1);
     e.refs[i] = ref;
     e.labels[i] = labels;
     e.values[i] = value;
@@ -408,18 +361,18 @@ class HistogramBuffers {
   add(ref: number, t: number, h: NativeHistogram): void {
     const i = this.n;
     const need = i + 1;
-    this.refs = grow(this.refs, need);
-    this.ts = grow(this.ts, need);
-    this.counts = grow(this.counts, need);
-    this.sums = grow(this.sums, need);
-    this.schemas = grow(this.schemas, need);
-    this.zt = grow(this.zt, need);
-    this.zc = grow(this.zc, need);
-    this.hints = grow(this.hints, need);
-    this.pss = grow(this.pss, need + 1);
-    this.pbs = grow(this.pbs, need + 1);
-    this.nss = grow(this.nss, need + 1);
-    this.nbs = grow(this.nbs, need + 1);
+    this.refs = growTypedArray(this.refs, need);
+    this.ts = growTypedArray(this.ts, need);
+    this.counts = growTypedArray(this.counts, need);
+    this.sums = growTypedArray(this.sums, need);
+    this.schemas = growTypedArray(this.schemas, need);
+    this.zt = growTypedArray(this.zt, need);
+    this.zc = growTypedArray(this.zc, need);
+    this.hints = growTypedArray(this.hints, need);
+    this.pss = growTypedArray(this.pss, need + 1);
+    this.pbs = growTypedArray(this.pbs, need + 1);
+    this.nss = growTypedArray(this.nss, need + 1);
+    this.nbs = growTypedArray(this.nbs, need + 1);
     this.refs[i] = ref;
     this.ts[i] = t;
     this.counts[i] = h.count;
@@ -431,8 +384,8 @@ class HistogramBuffers {
     // Positive side.
     let s = this.pss[i] as number;
     const ps = h.positiveSpans ?? [];
-    this.pso = grow(this.pso, s + ps.length);
-    this.psl = grow(this.psl, s + ps.length);
+    this.pso = growTypedArray(this.pso, s + ps.length);
+    this.psl = growTypedArray(this.psl, s + ps.length);
     for (const sp of ps) {
       this.pso[s] = sp.offset;
       this.psl[s++] = sp.length;
@@ -440,14 +393,14 @@ class HistogramBuffers {
     this.pss[i + 1] = s;
     let b = this.pbs[i] as number;
     const pb = h.positiveBuckets ?? [];
-    this.pb = grow(this.pb, b + pb.length);
+    this.pb = growTypedArray(this.pb, b + pb.length);
     for (const c of pb) this.pb[b++] = c;
     this.pbs[i + 1] = b;
     // Negative side.
     s = this.nss[i] as number;
     const ns = h.negativeSpans ?? [];
-    this.nso = grow(this.nso, s + ns.length);
-    this.nsl = grow(this.nsl, s + ns.length);
+    this.nso = growTypedArray(this.nso, s + ns.length);
+    this.nsl = growTypedArray(this.nsl, s + ns.length);
     for (const sp of ns) {
       this.nso[s] = sp.offset;
       this.nsl[s++] = sp.length;
@@ -455,7 +408,7 @@ class HistogramBuffers {
     this.nss[i + 1] = s;
     b = this.nbs[i] as number;
     const nb = h.negativeBuckets ?? [];
-    this.nb = grow(this.nb, b + nb.length);
+    this.nb = growTypedArray(this.nb, b + nb.length);
     for (const c of nb) this.nb[b++] = c;
     this.nbs[i + 1] = b;
     this.n = need;

@@ -200,7 +200,6 @@ export class WriteRequestDecoder {
   }
 }
 
-/** Decodes the Label message (name 1, value 2) at r.pos and appends its name and value to pairs. */
 /** Appends the (name, value) pairs of the Label fields in buf[s, e) to pairs, in their order. */
 function decodeLabelFields(buf: Uint8Array, s: number, e: number, pairs: string[]): void {
   const r = new WireReader(buf, s, e, protoError);
@@ -211,6 +210,7 @@ function decodeLabelFields(buf: Uint8Array, s: number, e: number, pairs: string[
   }
 }
 
+/** Decodes the Label message (name 1, value 2) at r.pos and appends its name and value to pairs. */
 function labelPair(r: WireReader, pairs: string[]): void {
   const n = r.len();
   const lend = r.pos + n;

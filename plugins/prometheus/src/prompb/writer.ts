@@ -39,7 +39,7 @@ export class ProtoWriter {
     this.view = new DataView(b.buffer);
   }
 
-  /** After a use far below its size (one large batch), gives the memory back. */
+  /** After a use far below its size (one large batch), gives the memory back; the content is dropped. */
   shrink(): void {
     if (this.buf.length > 1 << 20 && this.pos < this.buf.length >> 3) {
       this.buf = new Uint8Array(Math.max(64 * 1024, this.pos * 2));

@@ -34,6 +34,7 @@ import {
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import {
+  ByteIndex,
   ByteStore,
   decodeLabelBytes,
   encodeLabelBytes,
@@ -91,11 +92,8 @@ export interface WalStats {
  */
 export class WalSeries {
   readonly store = new ByteStore();
+  private readonly index = new ByteIndex(this.store);
   private next = 0;
-  /** Hash of each ref's bytes, and an open-addressing index over them (slot: ref + 1). */
-  private hashes = new Uint32Array(1024);
-  private slots = new Int32Array(2048);
-  private indexed = 0;
   /** Highest timestamp appended per ref (ms). */
   lastTs = new Float64Array(1024);
   /** Segment holding the newest record of each ref. */
@@ -129,45 +127,18 @@ export class WalSeries {
 
   lookup(labels: Labels): number {
     const enc = encodeLabelBytes(labels);
-    return this.lookupEncoded(enc, hashBytes(enc, 0, enc.length));
+    return this.index.find(enc, hashBytes(enc, 0, enc.length));
   }
 
   /** The ref of a label set given in byte form (SeriesTable.encoded), creating it when absent. */
   internEncoded(enc: Uint8Array): number {
     const h = hashBytes(enc, 0, enc.length);
-    const found = this.lookupEncoded(enc, h);
+    const found = this.index.find(enc, h);
     if (found >= 0) return found;
     const ref = this.next;
     this.put(ref, enc, h);
     this.created++;
     return ref;
-  }
-
-  private lookupEncoded(enc: Uint8Array, h: number): number {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    for (let i = slotOf(h) & mask; ; i = (i + 1) & mask) {
-      const r = (slots[i] as number) - 1;
-      if (r < 0) return -1;
-      if (this.hashes[r] === h && this.store.equals(r, enc, 0, enc.length)) return r;
-    }
-  }
-
-  private index(ref: number): void {
-    if (2 * (this.indexed + 1) > this.slots.length) this.reindex(this.slots.length * 2);
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    let i = slotOf(this.hashes[ref] as number) & mask;
-    while (slots[i] !== 0) i = (i + 1) & mask;
-    slots[i] = ref + 1;
-    this.indexed++;
-  }
-
-  /** Rebuilds the index of the live refs (after growth, or after gc removed some). */
-  private reindex(size: number): void {
-    this.slots = new Int32Array(size);
-    this.indexed = 0;
-    for (let ref = 0; ref < this.next; ref++) if (this.store.has(ref)) this.index(ref);
   }
 
   /** The ref of a label set, creating it (with a new ref) when absent. */
@@ -187,15 +158,13 @@ export class WalSeries {
     this.grow(ref);
     this.lastTs[ref] = -Infinity;
     this.lastSeg[ref] = 0;
-    this.hashes[ref] = h;
-    this.index(ref);
+    this.index.add(ref, h);
     this.active++;
   }
 
   private grow(ref: number): void {
     this.lastTs = growTypedArray(this.lastTs, ref + 1);
     this.lastSeg = growTypedArray(this.lastSeg, ref + 1);
-    this.hashes = growTypedArray(this.hashes, ref + 1);
   }
 
   /** Records activity of a ref (replay of sample, exemplar and histogram records). */
@@ -218,19 +187,11 @@ export class WalSeries {
     }
     if (out.length === 0) return out;
     this.store.forget(out);
-    let size = 2048;
-    while (size < 2 * (this.active - out.length + 1)) size *= 2;
-    this.reindex(size);
+    this.index.prune();
     this.active -= out.length;
     this.removed += out.length;
     return out;
   }
-}
-
-/** A well-mixed slot from a 32-bit hash. */
-function slotOf(h: number): number {
-  const x = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  return x ^ (x >>> 13);
 }
 
 const segName = (i: number) => String(i).padStart(8, "0");

@@ -9,6 +9,7 @@
 // A long body is parsed in slices of at most ~SLICE_MS, yielding in between, so one big
 // target cannot stall the rest of its event loop.
 import {
+  growTypedArray,
   LabelBytesWriter,
   type Labels,
   labelsFromPairs,
@@ -442,11 +443,7 @@ export class TargetScraper {
   private addNewLabels(lset: Labels): void {
     const enc = labelWriter.encode(lset);
     const need = this.newLabelsLen + enc.length;
-    if (need > this.newLabels.length) {
-      const b = new Uint8Array(Math.max(4096, need * 2));
-      b.set(this.newLabels.subarray(0, this.newLabelsLen));
-      this.newLabels = b;
-    }
+    this.newLabels = growTypedArray(this.newLabels, need);
     this.newLabels.set(enc, this.newLabelsLen);
     this.newLabelsLen = need;
     this.newLabelEnds.push(need);
